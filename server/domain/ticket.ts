@@ -1,0 +1,214 @@
+/**
+ * Ticket vocabulary of the 12345 domain (domain.md §2-§4) and the pure rules of
+ * intake. No I/O here: callers pass plain data and get plain data back.
+ */
+export const REQUEST_TYPES = {
+  consult: '咨询',
+  help: '求助',
+  complaint: '投诉',
+  report: '举报',
+  suggestion: '建议',
+  praise: '表扬',
+  demand: '求决',
+  appeal: '申诉',
+  accuse: '检举',
+  other: '其他',
+} as const;
+export type RequestType = keyof typeof REQUEST_TYPES;
+export const REQUEST_TYPE_KEYS = Object.keys(REQUEST_TYPES) as [RequestType, ...RequestType[]];
+
+/** 举报 and 检举 protect the reporter: no unit ever sees who reported. */
+export const IDENTITY_PROTECTED_TYPES: ReadonlySet<RequestType> = new Set(['report', 'accuse']);
+
+export const URGENCIES = { critical: '特急', urgent: '紧急', normal: '一般' } as const;
+export type Urgency = keyof typeof URGENCIES;
+export const URGENCY_KEYS = Object.keys(URGENCIES) as [Urgency, ...Urgency[]];
+
+export const CHANNELS = { phone: '电话', web: '网站', wechat: '微信', app: 'APP', open311: 'Open311' } as const;
+export type Channel = keyof typeof CHANNELS;
+
+export const EMERGENCY_LINES = { '110': '公安', '119': '消防', '120': '急救', '122': '交警' } as const;
+export type EmergencyLine = keyof typeof EMERGENCY_LINES;
+export const EMERGENCY_LINE_KEYS = Object.keys(EMERGENCY_LINES) as [EmergencyLine, ...EmergencyLine[]];
+
+/**
+ * Ticket statuses along the closed loop 受理-派单-办理-答复-审核-回访-办结.
+ * `new` waits for the routing worker; `manual` waits for a human dispatcher.
+ */
+export const STATUSES = {
+  new: '待派单',
+  manual: '待人工派单',
+  dispatched: '已派单',
+  accepted: '办理中',
+  return_requested: '退单待审',
+  replied: '已答复待审核',
+  callback: '待回访',
+  closed: '已办结',
+  merged: '已并单',
+} as const;
+export type TicketStatus = keyof typeof STATUSES;
+export const STATUS_KEYS = Object.keys(STATUSES) as [TicketStatus, ...TicketStatus[]];
+
+export const CLOSE_REASONS = {
+  direct_answer: '直接答复',
+  emergency_transfer: '转急',
+  resolved: '办结',
+} as const;
+export type CloseReason = keyof typeof CLOSE_REASONS;
+
+/** What the operator did with the call at intake. */
+export type IntakeOutcome =
+  | { kind: 'ticket' }
+  | { kind: 'direct_answer'; answer: string }
+  | { kind: 'emergency_transfer'; line: EmergencyLine; note?: string };
+
+export interface Actor {
+  id: string;
+  name: string;
+  role: Role;
+  unitId: string;
+}
+
+export const ROLES = {
+  operator: '话务员',
+  dispatcher: '派单员',
+  unit_handler: '承办人',
+  manager: '管理人员',
+  admin: '系统管理员',
+} as const;
+export type Role = keyof typeof ROLES;
+export const ROLE_KEYS = Object.keys(ROLES) as [Role, ...Role[]];
+
+export interface HistoryEvent {
+  seq: number;
+  at: Date;
+  type: string;
+  actor: { id: string | null; name: string; role: Role | 'citizen' | 'system' };
+  note?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface CallerInput {
+  name?: string;
+  phone: string;
+}
+
+export interface IntakeInput {
+  channel: Channel;
+  caller: CallerInput;
+  type: RequestType;
+  categoryCode?: string;
+  urgency: Urgency;
+  title?: string;
+  content: string;
+  address?: string;
+  areaCode?: string;
+  point?: { lng: number; lat: number };
+  confidential: boolean;
+  callId?: string;
+  outcome: IntakeOutcome;
+}
+
+/** Fields of a new ticket decided by the domain (status, owner, first history). */
+export interface NewTicketState {
+  status: TicketStatus;
+  closure?: { reason: CloseReason; at: Date; answer?: string; line?: EmergencyLine };
+  emergency?: { line: EmergencyLine; at: Date; note?: string };
+  owner: { kind: 'user' | 'center'; id: string | null; name: string };
+  history: HistoryEvent[];
+}
+
+/**
+ * Decide the initial state of a ticket. 首问责任制: the operator who took the
+ * call owns it until a unit accepts; a web message is owned by the center until
+ * dispatch, so no ticket ever sits with nobody responsible.
+ */
+export function initialState(input: IntakeInput, by: Actor | null, at: Date): NewTicketState {
+  const actor: HistoryEvent['actor'] = by
+    ? { id: by.id, name: by.name, role: by.role }
+    : { id: null, name: input.caller.name?.trim() || '市民', role: 'citizen' };
+  const owner: NewTicketState['owner'] = by
+    ? { kind: 'user', id: by.id, name: by.name }
+    : { kind: 'center', id: null, name: '12345热线中心' };
+  const history: HistoryEvent[] = [
+    { seq: 1, at, type: 'created', actor, data: { channel: input.channel, type: input.type, urgency: input.urgency } },
+  ];
+  const outcome = input.outcome;
+  switch (outcome.kind) {
+    case 'ticket':
+      return { status: 'new', owner, history };
+    case 'direct_answer':
+      history.push({ seq: 2, at, type: 'direct_answered', actor, note: outcome.answer });
+      return { status: 'closed', owner, history, closure: { reason: 'direct_answer', at, answer: outcome.answer } };
+    case 'emergency_transfer':
+      history.push({
+        seq: 2,
+        at,
+        type: 'emergency_transferred',
+        actor,
+        ...(outcome.note ? { note: outcome.note } : {}),
+        data: { line: outcome.line },
+      });
+      return {
+        status: 'closed',
+        owner,
+        history,
+        emergency: { line: outcome.line, at, ...(outcome.note ? { note: outcome.note } : {}) },
+        closure: { reason: 'emergency_transfer', at, line: outcome.line },
+      };
+  }
+}
+
+/** Statuses in which the hotline still owes the citizen an answer. */
+export const OPEN_STATUSES: readonly TicketStatus[] = [
+  'new',
+  'manual',
+  'dispatched',
+  'accepted',
+  'return_requested',
+  'replied',
+  'callback',
+];
+
+export interface UnitRef {
+  unitId: string;
+  unitName: string;
+}
+
+/** The stored ticket as plain data (architecture.md "Tickets"). */
+export interface TicketRecord {
+  _id: import('mongoose').Types.ObjectId;
+  number: string;
+  /** Asia/Shanghai day of intake, for reports. */
+  day: string;
+  channel: Channel;
+  caller: { name?: string; phone: string; phoneLast4: string };
+  type: RequestType;
+  category?: { code: string; path: string[] };
+  urgency: Urgency;
+  title?: string;
+  content: string;
+  location: { address?: string; areaCode?: string; point?: { lng: number; lat: number } };
+  confidential: boolean;
+  callId?: string;
+  status: TicketStatus;
+  owner: { kind: 'user' | 'center' | 'unit'; id: string | null; name: string };
+  lead?: UnitRef;
+  coUnits: UnitRef[];
+  /** Lead and co-handling units with all their ancestors: the access scope. */
+  scopeUnitIds: string[];
+  deadlines?: Record<string, unknown>;
+  overdue: boolean;
+  emergency?: { line: EmergencyLine; at: Date; note?: string };
+  closure?: { reason: CloseReason; at: Date; answer?: string; line?: EmergencyLine };
+  mergedInto?: import('mongoose').Types.ObjectId;
+  /** Idempotency scope+key; tickets without a client key get a unique generated one. */
+  intakeKey: string;
+  intakeFingerprint: string;
+  createdBy?: { id: string; name: string; role: Role };
+  searchTokens: string[];
+  version: number;
+  history: (HistoryEvent & { public?: boolean })[];
+  createdAt: Date;
+  updatedAt: Date;
+}

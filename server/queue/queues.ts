@@ -1,0 +1,36 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+
+/**
+ * Queue names and job shapes: the contract between the server (producer) and
+ * the workers (processors registered in workers/registry.ts).
+ */
+export const QUEUES = {
+  routing: 'routing',
+  maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface RoutingJob {
+  ticketId: string;
+}
+
+/** Deterministic id: the same ticket can never sit in the routing queue twice. */
+export function routingJobId(ticketId: string): string {
+  return `route-${ticketId}`;
+}
+
+export const ROUTING_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+  // Completed jobs stay a day so a late reconcile still sees them and does not re-add.
+  removeOnComplete: { age: 24 * 3600, count: 200_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
+
+export function createQueue(name: QueueName, connection: ConnectionOptions): Queue {
+  return new Queue(name, { connection });
+}
+
+export async function enqueueRouting(queue: Queue, ticketId: string): Promise<void> {
+  await queue.add('route', { ticketId } satisfies RoutingJob, { ...ROUTING_JOB_OPTIONS, jobId: routingJobId(ticketId) });
+}

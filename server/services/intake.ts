@@ -1,0 +1,124 @@
+import { createHash, createHmac } from 'node:crypto';
+import { Types } from 'mongoose';
+import type { Queue } from 'bullmq';
+import { ConflictError } from '../errors.ts';
+import { logger } from '../logger.ts';
+import { initialState, type Actor, type IntakeInput } from '../domain/ticket.ts';
+import { shanghaiDay } from '../domain/ticket-number.ts';
+import { phoneLast4 } from '../domain/privacy.ts';
+import { searchTokens } from '../domain/text.ts';
+import { insertTicket, nextTicketNumber, type NewTicketDoc } from '../data/tickets.ts';
+import { Category, type TicketDoc } from '../data/models/index.ts';
+import { enqueueRouting } from '../queue/queues.ts';
+import { ValidationError } from '../errors.ts';
+
+export interface IntakeDeps {
+  routingQueue: Queue;
+  /** Signs public query codes. */
+  secret: string;
+  now?: () => Date;
+}
+
+export interface IntakeResult {
+  created: boolean;
+  ticket: TicketDoc;
+  /** Public query code (web messages only). */
+  queryCode?: string;
+}
+
+/**
+ * Record a call or web message as a ticket. The ticket is durable in MongoDB
+ * before this returns; the routing job is enqueued afterwards, and if Redis is
+ * down the reconcile job enqueues it later (workers/reconcile.ts).
+ */
+export async function intake(
+  deps: IntakeDeps,
+  input: IntakeInput,
+  by: Actor | null,
+  idempotencyKey: string | undefined,
+): Promise<IntakeResult> {
+  const now = deps.now?.() ?? new Date();
+  const fingerprint = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+  const scope = by ? `u:${by.id}` : 'web';
+  const id = new Types.ObjectId();
+  const category = input.categoryCode ? await resolveCategory(input.categoryCode) : undefined;
+  const state = initialState(input, by, now);
+  const day = shanghaiDay(now);
+
+  const doc: NewTicketDoc = {
+    _id: id,
+    number: await nextTicketNumber(day),
+    day,
+    channel: input.channel,
+    caller: {
+      ...(input.caller.name ? { name: input.caller.name } : {}),
+      phone: input.caller.phone,
+      phoneLast4: phoneLast4(input.caller.phone),
+    },
+    type: input.type,
+    ...(category ? { category } : {}),
+    urgency: input.urgency,
+    ...(input.title ? { title: input.title } : {}),
+    content: input.content,
+    location: {
+      ...(input.address ? { address: input.address } : {}),
+      ...(input.areaCode ? { areaCode: input.areaCode } : {}),
+      ...(input.point ? { point: input.point } : {}),
+    },
+    confidential: input.confidential,
+    ...(input.callId ? { callId: input.callId } : {}),
+    status: state.status,
+    owner: state.owner,
+    coUnits: [],
+    scopeUnitIds: [],
+    overdue: false,
+    ...(state.emergency ? { emergency: state.emergency } : {}),
+    ...(state.closure ? { closure: state.closure } : {}),
+    intakeKey: idempotencyKey ? `${scope}:${idempotencyKey}` : `auto:${id.toHexString()}`,
+    intakeFingerprint: fingerprint,
+    ...(by ? { createdBy: { id: by.id, name: by.name, role: by.role } } : {}),
+    searchTokens: searchTokens([input.title, input.content, input.address].filter(Boolean).join(' ')),
+    version: 1,
+    history: state.history,
+    createdAt: now,
+    updatedAt: now,
+  };
+
+  const { created, ticket } = await insertTicket(doc);
+  if (!created && ticket.intakeFingerprint !== fingerprint) {
+    throw new ConflictError(
+      'idempotency_key_reused',
+      'Idempotency-Key 已用于另一份内容不同的请求 (Idempotency-Key was used for a different request)',
+    );
+  }
+  if (created && ticket.status === 'new') {
+    try {
+      await enqueueRouting(deps.routingQueue, id.toHexString());
+    } catch (err) {
+      // Redis is down: the ticket is safe in MongoDB and the reconcile job will enqueue it.
+      logger.warn({ err: (err as Error).message, ticket: doc.number }, 'routing enqueue deferred to reconcile');
+    }
+  }
+  return {
+    created,
+    ticket,
+    ...(by ? {} : { queryCode: publicQueryCode(deps.secret, ticket._id.toHexString()) }),
+  };
+}
+
+/**
+ * The citizen's query code: derived from the ticket id with the server secret,
+ * so nothing secret is stored and a retried submission gets the same code.
+ */
+export function publicQueryCode(secret: string, ticketId: string): string {
+  const mac = createHmac('sha256', secret).update(`query:${ticketId}`).digest();
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return Array.from(mac.subarray(0, 8), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+async function resolveCategory(code: string): Promise<{ code: string; path: string[] }> {
+  const c = await Category.findOne({ _id: code, active: true }, { path: 1 }).lean();
+  if (!c) throw new ValidationError([{ field: 'categoryCode', problem: `未知或已停用的分类 ${code} (unknown category)` }]);
+  return { code, path: c.path };
+}
+

@@ -1,0 +1,84 @@
+import { Worker, type Job } from 'bullmq';
+import { loadConfig, ConfigError } from '../server/config.ts';
+import { logger } from '../server/logger.ts';
+import { connectMongo, disconnectMongo } from '../server/data/db.ts';
+import '../server/data/models/index.ts';
+import { createRedis } from '../server/redis.ts';
+import { createQueue, QUEUES } from '../server/queue/queues.ts';
+import { reconcileRouting } from '../server/queue/reconcile.ts';
+import { REGISTRY, checkRegistry } from './registry.ts';
+import { setWorkerContext } from './context.ts';
+
+/** Start every queue processor and the schedulers. Returns a stop function. */
+export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(env);
+  checkRegistry();
+  await connectMongo(config.MONGODB_URI);
+  const redis = createRedis(config.REDIS_URL, 'worker');
+  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis (workers) error'));
+  const routingQueue = createQueue(QUEUES.routing, redis);
+  const maintenanceQueue = createQueue(QUEUES.maintenance, redis);
+  setWorkerContext({ routingQueue });
+
+  const workers = Object.entries(REGISTRY).map(([name, reg]) => {
+    const w = new Worker(
+      name,
+      async (job: Job) => {
+        if (!reg.jobNames.includes(job.name)) throw new Error(`queue ${name}: no handler for job "${job.name}"`);
+        return reg.processor(job);
+      },
+      { connection: createRedis(config.REDIS_URL, 'worker'), concurrency: reg.concurrency },
+    );
+    w.on('failed', (job, err) => logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
+    w.on('error', (err) => logger.debug({ queue: name, err: err.message }, 'worker error'));
+    return w;
+  });
+
+  await maintenanceQueue.upsertJobScheduler(
+    'reconcile-routing',
+    { every: config.RECONCILE_INTERVAL_SEC * 1000 },
+    { name: 'reconcile-routing', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
+
+  // Right after Redis comes back, catch up at once rather than at the next scheduled sweep.
+  let wasDown = false;
+  redis.on('error', () => (wasDown = true));
+  redis.on('ready', () => {
+    if (!wasDown) return;
+    wasDown = false;
+    reconcileRouting(routingQueue)
+      .then((r) => r.enqueued && logger.info(r, 'reconcile after Redis outage'))
+      .catch((err) => logger.warn({ err: err.message }, 'reconcile after outage failed'));
+  });
+  logger.info({ queues: Object.keys(REGISTRY) }, 'workers started');
+
+  return {
+    async stop() {
+      await Promise.all(workers.map((w) => w.close()));
+      await routingQueue.close();
+      await maintenanceQueue.close();
+      redis.disconnect();
+      await disconnectMongo();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    const w = await startWorkers();
+    const shutdown = async (sig: string) => {
+      logger.info({ sig }, 'workers stopping');
+      await w.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    logger.fatal({ err }, 'workers failed to start');
+    process.exit(1);
+  }
+}

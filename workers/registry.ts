@@ -1,0 +1,26 @@
+import type { Processor } from 'bullmq';
+import { QUEUES, type QueueName } from '../server/queue/queues.ts';
+import { routingProcessor } from './routing.ts';
+import { maintenanceProcessor } from './maintenance.ts';
+
+/**
+ * Every queue's processor, registered in one place and checked at start-up
+ * (a queue without a handler is a deployment error, not a silent backlog).
+ */
+export interface Registration {
+  processor: Processor;
+  concurrency: number;
+  /** Job names this processor handles; anything else fails loudly. */
+  jobNames: readonly string[];
+}
+
+export const REGISTRY: Record<QueueName, Registration> = {
+  [QUEUES.routing]: { processor: routingProcessor, concurrency: 16, jobNames: ['route'] },
+  [QUEUES.maintenance]: { processor: maintenanceProcessor, concurrency: 1, jobNames: ['reconcile-routing'] },
+};
+
+export function checkRegistry(): void {
+  for (const name of Object.values(QUEUES)) {
+    if (!REGISTRY[name]) throw new Error(`no processor registered for queue "${name}"`);
+  }
+}
