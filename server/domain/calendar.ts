@@ -162,10 +162,6 @@ function toInstant(value: Date | number, name: string): number {
   return ms;
 }
 
-function toDay(value: Date | string): TZDate {
-  return typeof value === 'string' ? parseDayKey(value) : dayOf(toInstant(value, 'date'));
-}
-
 // ---------------------------------------------------------------------------
 // Statutory holidays computed from the rules (years chinese-days lacks)
 
@@ -177,11 +173,12 @@ function solarKey(solar: { getYear(): number; getMonth(): number; getDay(): numb
 /**
  * The statutory days off of a Gregorian year under the rules in force since
  * 2025 (13 days): 元旦 1, 春节 4 (除夕 to 初三), 清明 1 (solar term day),
- * 劳动节 2 (May 1-2), 端午 1, 中秋 1, 国庆节 3 (Oct 1-3); plus, by Article 6,
- * a substitute weekday off (补假) for each such day that falls on a weekend,
- * placed on the first free weekday after it. The State Council's actual
- * schedule adds bridging days and make-up working days, which no rule
- * predicts: callers must treat the result as a lower bound.
+ * 劳动节 2 (May 1-2), 端午 1, 中秋 1, 国庆节 3 (Oct 1-3). A statutory day that
+ * falls on a weekend (Article 6) or on another statutory day (中秋 on 1-3
+ * October, as in 2020) gets a substitute day off (补假) on the first free
+ * weekday after it. The State Council's actual schedule adds bridging days
+ * and make-up working days, which no rule predicts: treat this as the days
+ * that are certainly off, not as the schedule.
  */
 export function statutoryHolidays(year: number): readonly StatutoryHoliday[] {
   if (!Number.isInteger(year) || year < 1901 || year > 2099) {
@@ -198,17 +195,27 @@ export function statutoryHolidays(year: number): readonly StatutoryHoliday[] {
     [`${year}-05-01`, '劳动节'],
     [`${year}-05-02`, '劳动节'],
     [solarKey(Lunar.fromYmd(year, 5, 5).getSolar()), '端午'],
-    [solarKey(Lunar.fromYmd(year, 8, 15).getSolar()), '中秋'],
     [`${year}-10-01`, '国庆节'],
     [`${year}-10-02`, '国庆节'],
     [`${year}-10-03`, '国庆节'],
+    // After 国庆节 so that a coinciding 1 October stays 国庆节 and 中秋 gets the substitute.
+    [solarKey(Lunar.fromYmd(year, 8, 15).getSolar()), '中秋'],
   ];
-  days.sort(([a], [b]) => a.localeCompare(b));
+  days.sort(([a], [b]) => a.localeCompare(b)); // stable: keeps 国庆节 before 中秋 on the same date
 
-  const taken = new Set(days.map(([date]) => date));
-  const result: StatutoryHoliday[] = days.map(([date, name]) => ({ date, name, substitute: false }));
+  const result: StatutoryHoliday[] = [];
+  const taken = new Set<string>();
+  const owed: Array<[string, string]> = [];
   for (const [date, name] of days) {
-    if (!isWeekend(parseDayKey(date))) continue;
+    if (taken.has(date)) {
+      owed.push([date, name]);
+      continue;
+    }
+    taken.add(date);
+    result.push({ date, name, substitute: false });
+    if (isWeekend(parseDayKey(date))) owed.push([date, name]);
+  }
+  for (const [date, name] of owed) {
     let candidate = nextDay(parseDayKey(date));
     while (isWeekend(candidate) || taken.has(dayKeyOf(candidate))) candidate = nextDay(candidate);
     const key = dayKeyOf(candidate);
@@ -260,12 +267,29 @@ function parsePeriods(periods: readonly WorkingPeriod[]): readonly PeriodMinutes
 
 // ---------------------------------------------------------------------------
 
+/** Everything the calendar needs about one Shanghai civil day, computed once per calendar. */
+interface DayRecord {
+  /** Midnight (ms) of this day and of the next one. */
+  readonly start: number;
+  readonly next: number;
+  readonly info: DayInfo;
+  /** Working periods as [start, end) instants; empty on a non-working day. */
+  readonly intervals: ReadonlyArray<readonly [number, number]>;
+  /** End of the last working period; undefined on a non-working day. */
+  readonly close: number | undefined;
+}
+
+/** Day records kept per calendar (about 27 years); the cache is dropped when full. */
+const DAY_CACHE_LIMIT = 10_000;
+
 export class WorkCalendar {
   readonly workingPeriods: readonly WorkingPeriod[];
   private readonly periods: readonly PeriodMinutes[];
   private readonly overrides: ReadonlyMap<string, DayOverride>;
   private readonly confirmedYears: ReadonlySet<number>;
   private readonly computedByYear = new Map<number, ReadonlyMap<string, string>>();
+  // Time-zone arithmetic is slow (~10 µs an operation): walks over days reuse these records.
+  private readonly days = new Map<number, DayRecord>();
 
   constructor(config: WorkCalendarConfig = {}) {
     this.workingPeriods = Object.freeze([...(config.workingPeriods ?? DEFAULT_WORKING_PERIODS)]);
@@ -293,16 +317,17 @@ export class WorkCalendar {
       source: 'computed',
       warning:
         `${year}年节假日安排不在 chinese-days 数据内（收录 ${first}–${last} 年）：` +
-        `已按《全国年节及纪念日放假办法》推算法定节假日及周末补假，但调休及上班日未知。` +
+        `已按《全国年节及纪念日放假办法》推算法定节假日及补假，但调休安排和调休上班日未知。` +
         `请管理员核对国务院办公厅公布的${year}年节假日安排并录入。`,
     };
   }
 
   /** Coverage warnings for every year touched by [from, to]. */
   coverageWarnings(from: Date, to: Date): string[] {
-    const years = [dayOf(toInstant(from, 'from')).getFullYear(), dayOf(toInstant(to, 'to')).getFullYear()];
+    const first = this.recordAt(toInstant(from, 'from')).info.date.slice(0, 4);
+    const last = this.recordAt(toInstant(to, 'to')).info.date.slice(0, 4);
     const warnings: string[] = [];
-    for (let year = Math.min(...years); year <= Math.max(...years); year++) {
+    for (let year = Math.min(+first, +last); year <= Math.max(+first, +last); year++) {
       const warning = this.coverage(year).warning;
       if (warning) warnings.push(warning);
     }
@@ -311,44 +336,32 @@ export class WorkCalendar {
 
   /** The Shanghai civil day of an instant (or a 'YYYY-MM-DD' date) and why it is or is not a working day. */
   describeDay(date: Date | string): DayInfo {
-    const day = toDay(date);
-    const key = dayKeyOf(day);
-    const override = this.overrides.get(key);
-    if (override) return { date: key, working: override === 'workday', source: 'override' };
-
-    const year = day.getFullYear();
-    if (OFFICIAL_YEAR_SET.has(year)) {
-      const madeUp = OFFICIAL_WORKDAYS.get(key);
-      if (madeUp) return { date: key, working: true, source: 'official', holiday: madeUp };
-      const holiday = OFFICIAL_HOLIDAYS.get(key);
-      if (holiday) return { date: key, working: false, source: 'official', holiday };
-    } else {
-      const holiday = this.computedHolidays(year).get(key);
-      if (holiday) return { date: key, working: false, source: 'computed', holiday };
-    }
-    return { date: key, working: !isWeekend(day), source: 'weekly' };
+    return this.recordOf(date).info;
   }
 
   isWorkingDay(date: Date | string): boolean {
-    return this.describeDay(date).working;
+    return this.recordOf(date).info.working;
   }
 
   /** Working periods of the day containing `date` as instants; empty on a non-working day. */
   workingIntervals(date: Date | string): WorkingInterval[] {
-    return this.intervalsOf(toDay(date)).map(([start, end]) => ({ start: new Date(start), end: new Date(end) }));
+    return this.recordOf(date).intervals.map(([start, end]) => ({ start: new Date(start), end: new Date(end) }));
   }
 
   /** Whether the instant lies inside a working period (start inclusive, end exclusive unless includeEnd). */
   isWithinWorkingHours(date: Date, options: { includeEnd?: boolean } = {}): boolean {
     const t = toInstant(date, 'date');
-    return this.intervalsOf(dayOf(t)).some(([start, end]) => t >= start && (t < end || (options.includeEnd === true && t === end)));
+    return this.recordAt(t).intervals.some(
+      ([start, end]) => t >= start && (t < end || (options.includeEnd === true && t === end)),
+    );
   }
 
   /** Midnight (Asia/Shanghai) of the first working day strictly after the day of `date`. */
   nextWorkingDay(date: Date): Date {
-    let day = nextDay(dayOf(toInstant(date, 'date')));
-    for (let i = 0; i < MAX_SCAN_DAYS; i++, day = nextDay(day)) {
-      if (this.isWorkingDay(day)) return new Date(day.getTime());
+    let day = this.recordAt(toInstant(date, 'date'));
+    for (let i = 0; i < MAX_SCAN_DAYS; i++) {
+      day = this.recordFor(day.next);
+      if (day.info.working) return new Date(day.start);
     }
     throw new Error('no working day found: check the calendar configuration');
   }
@@ -356,9 +369,9 @@ export class WorkCalendar {
   /** The instant itself when inside working hours, else the start of the next working period. */
   nextWorkingInstant(date: Date): Date {
     const t = toInstant(date, 'date');
-    let day = dayOf(t);
-    for (let i = 0; i < MAX_SCAN_DAYS; i++, day = nextDay(day)) {
-      for (const [start, end] of this.intervalsOf(day)) {
+    let day = this.recordAt(t);
+    for (let i = 0; i < MAX_SCAN_DAYS; i++, day = this.recordFor(day.next)) {
+      for (const [start, end] of day.intervals) {
         if (t < end) return new Date(Math.max(start, t));
       }
     }
@@ -377,18 +390,14 @@ export class WorkCalendar {
   addWorkingDays(start: Date, n: number, options: AddWorkingDaysOptions = {}): Date {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`working days must be a positive integer, got ${n}`);
     const t = toInstant(start, 'start');
-    let day = dayOf(t);
-    let counted = 0;
-    if (options.countStartDay === true) {
-      const close = this.closeOf(day);
-      if (close !== undefined && t < close) counted = 1;
-    }
+    let day = this.recordAt(t);
+    let counted = options.countStartDay === true && day.close !== undefined && t < day.close ? 1 : 0;
     for (let i = 0; counted < n; i++) {
       if (i > MAX_SCAN_DAYS) throw new Error('no working day found: check the calendar configuration');
-      day = nextDay(day);
-      if (this.isWorkingDay(day)) counted++;
+      day = this.recordFor(day.next);
+      if (day.info.working) counted++;
     }
-    return new Date(this.closeOf(day) ?? day.getTime());
+    return new Date(day.close ?? day.start);
   }
 
   /** Adds working time (inside working periods of working days only). */
@@ -405,9 +414,9 @@ export class WorkCalendar {
     const t = toInstant(start, 'start');
     if (ms === 0) return new Date(t);
     let remaining = ms;
-    let day = dayOf(t);
-    for (let i = 0; i < MAX_SCAN_DAYS; i++, day = nextDay(day)) {
-      for (const [periodStart, periodEnd] of this.intervalsOf(day)) {
+    let day = this.recordAt(t);
+    for (let i = 0; i < MAX_SCAN_DAYS; i++, day = this.recordFor(day.next)) {
+      for (const [periodStart, periodEnd] of day.intervals) {
         const from = Math.max(periodStart, t);
         if (from >= periodEnd) continue;
         if (remaining <= periodEnd - from) return new Date(from + remaining);
@@ -429,9 +438,8 @@ export class WorkCalendar {
     const to = toInstant(b, 'b');
     if (to < from) return -this.workingTimeBetween(b, a);
     let total = 0;
-    const lastDay = dayOf(to).getTime();
-    for (let day = dayOf(from); day.getTime() <= lastDay; day = nextDay(day)) {
-      for (const [start, end] of this.intervalsOf(day)) {
+    for (let day = this.recordAt(from); day.start <= to; day = this.recordFor(day.next)) {
+      for (const [start, end] of day.intervals) {
         total += Math.max(0, Math.min(end, to) - Math.max(start, from));
       }
     }
@@ -443,14 +451,52 @@ export class WorkCalendar {
     return this.periods.reduce((sum, p) => sum + (p.end - p.start) * MS_PER_MINUTE, 0);
   }
 
-  private intervalsOf(day: TZDate): Array<[number, number]> {
-    if (!this.isWorkingDay(day)) return [];
-    return this.periods.map((p) => [instantOn(day, p.start), instantOn(day, p.end)]);
+  private recordOf(date: Date | string): DayRecord {
+    return typeof date === 'string' ? this.recordFor(parseDayKey(date).getTime()) : this.recordAt(toInstant(date, 'date'));
   }
 
-  /** Close of business (end of the last period) of a working day; undefined on other days. */
-  private closeOf(day: TZDate): number | undefined {
-    return this.intervalsOf(day).at(-1)?.[1];
+  /** The record of the day containing instant t. */
+  private recordAt(t: number): DayRecord {
+    return this.recordFor(dayOf(t).getTime());
+  }
+
+  /** The record of the day starting at `midnight` (a Shanghai midnight instant). */
+  private recordFor(midnight: number): DayRecord {
+    const cached = this.days.get(midnight);
+    if (cached) return cached;
+    const day = new TZDate(midnight, CALENDAR_TIME_ZONE);
+    const info = Object.freeze(this.classify(day));
+    const intervals = info.working
+      ? this.periods.map((p) => [instantOn(day, p.start), instantOn(day, p.end)] as const)
+      : [];
+    const record: DayRecord = {
+      start: midnight,
+      next: nextDay(day).getTime(),
+      info,
+      intervals,
+      close: intervals.at(-1)?.[1],
+    };
+    if (this.days.size >= DAY_CACHE_LIMIT) this.days.clear();
+    this.days.set(midnight, record);
+    return record;
+  }
+
+  private classify(day: TZDate): DayInfo {
+    const key = dayKeyOf(day);
+    const override = this.overrides.get(key);
+    if (override) return { date: key, working: override === 'workday', source: 'override' };
+
+    const year = day.getFullYear();
+    if (OFFICIAL_YEAR_SET.has(year)) {
+      const madeUp = OFFICIAL_WORKDAYS.get(key);
+      if (madeUp) return { date: key, working: true, source: 'official', holiday: madeUp };
+      const holiday = OFFICIAL_HOLIDAYS.get(key);
+      if (holiday) return { date: key, working: false, source: 'official', holiday };
+    } else {
+      const holiday = this.computedHolidays(year).get(key);
+      if (holiday) return { date: key, working: false, source: 'computed', holiday };
+    }
+    return { date: key, working: !isWeekend(day), source: 'weekly' };
   }
 
   private computedHolidays(year: number): ReadonlyMap<string, string> {
