@@ -26,6 +26,8 @@ const schema = z.object({
   LOGIN_ATTEMPTS_PER_15MIN: z.coerce.number().int().min(1).default(10),
   /** Seconds between reconcile sweeps that enqueue tickets missed while Redis was down. */
   RECONCILE_INTERVAL_SEC: z.coerce.number().int().min(1).default(30),
+  /** Prefix of every Redis key this service writes (queues, rate limits, events). */
+  REDIS_PREFIX: z.string().regex(/^[\w-]{1,32}$/, 'letters, digits, - or _').default('hotline'),
   /** Trust X-Forwarded-For (only behind a reverse proxy you control). */
   TRUST_PROXY: bool.default(false),
 });

@@ -18,7 +18,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
   await syncAllIndexes();
   const redis = createRedis(config.REDIS_URL, 'producer');
   redis.on('error', (err) => logger.debug({ err: err.message }, 'redis (server) error'));
-  const routingQueue = createQueue(QUEUES.routing, redis);
+  const routingQueue = createQueue(QUEUES.routing, redis, config.REDIS_PREFIX);
   routingQueue.on('error', (err) => logger.debug({ err: err.message }, 'routing queue error'));
   registerQueueMetrics([routingQueue]);
   const deps: AppDeps = {

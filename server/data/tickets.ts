@@ -2,76 +2,108 @@ import { Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { HistoryEvent } from '../domain/ticket.ts';
 import { formatTicketNumber } from '../domain/ticket-number.ts';
-import { Counter, Ticket, type TicketDoc } from './models/index.ts';
+import { Ticket, TicketChange, type TicketDoc } from './models/index.ts';
 import { isDuplicateKey } from './db.ts';
 
-/** Ticket persistence: numbering, insert, version-guarded changes, lists. */
+/**
+ * Ticket persistence: numbering, insert, version-guarded changes, lists.
+ * Everything here relies only on unique indexes for concurrency, because
+ * FerretDB's updates are not isolated (see models/ticket-change.ts).
+ */
 
-export async function nextTicketNumber(day: string): Promise<string> {
-  // Two first-of-the-day upserts can race on the counter's _id: the loser retries.
+/** Last sequence handed out per day by this process; refreshed from MongoDB on a collision. */
+const lastSeq = new Map<string, number>();
+
+async function highestSeq(day: string): Promise<number> {
+  const top = await Ticket.findOne({ day }, { number: 1 }).sort({ number: -1 }).lean();
+  return top ? Number(top.number.split('-')[1]) : 0;
+}
+
+/**
+ * Insert a new ticket with the next number of its day. Numbers come from an
+ * in-process sequence and the unique index on `number` settles races between
+ * server nodes (the loser re-reads the highest number and retries).
+ * Returns `{ created: false }` with the existing ticket when the idempotency
+ * key was already used (a retried submission).
+ */
+export async function insertTicket(doc: Omit<TicketDoc, 'number'>): Promise<{ created: boolean; ticket: TicketDoc }> {
+  if (!lastSeq.has(doc.day)) lastSeq.set(doc.day, await highestSeq(doc.day));
   for (let attempt = 0; ; attempt++) {
+    const seq = lastSeq.get(doc.day)! + 1;
+    lastSeq.set(doc.day, seq);
+    const ticket: TicketDoc = { ...doc, number: formatTicketNumber(doc.day, seq) };
     try {
-      const c = await Counter.findOneAndUpdate(
-        { _id: `ticket:${day}` },
-        { $inc: { seq: 1 } },
-        { upsert: true, returnDocument: 'after', lean: true },
-      );
-      return formatTicketNumber(day, c!.seq);
+      await Ticket.collection.insertOne(ticket);
+      return { created: true, ticket };
     } catch (err) {
-      if (!isDuplicateKey(err) || attempt >= 5) throw err;
+      if (!isDuplicateKey(err)) throw err;
+      const existing = await Ticket.findOne({ intakeKey: doc.intakeKey }).lean<TicketDoc>();
+      if (existing) return { created: false, ticket: existing };
+      if (attempt >= 20) throw err;
+      // Another node took this number: continue after the highest one in use.
+      lastSeq.set(doc.day, Math.max(lastSeq.get(doc.day)!, await highestSeq(doc.day)));
     }
   }
 }
 
-export type NewTicketDoc = TicketDoc;
-
-/**
- * Insert a new ticket. Returns `{ created: false }` with the existing ticket
- * when its idempotency key was already used (a retried submission).
- */
-export async function insertTicket(doc: NewTicketDoc): Promise<{ created: boolean; ticket: TicketDoc }> {
-  try {
-    await Ticket.collection.insertOne(doc);
-    return { created: true, ticket: doc };
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    const existing = await Ticket.findOne({ intakeKey: doc.intakeKey }).lean<TicketDoc>();
-    if (!existing) throw err; // the duplicate was on the number: let the caller see it
-    return { created: false, ticket: existing };
-  }
-}
-
-export interface TicketChange {
+export interface TicketChangeInput {
   /** $set fields of the change (status, owner, ...). */
   set?: Record<string, unknown>;
   /** History events to append, without seq (assigned here). */
   events: Omit<HistoryEvent, 'seq'>[];
 }
 
+/** How long a claimed change may stay unapplied before another writer rolls it forward. */
+const ROLL_FORWARD_AFTER_MS = 2000;
+
 /**
- * Apply a change and its history events in one atomic update, only if the
- * ticket is still at `expectedVersion`; a stale writer gets 409.
+ * Apply a change and its history events to a ticket read at `expected`
+ * (its version and history length), atomically with respect to every other
+ * change: one claim per version (unique _id), then an idempotent update.
+ * A stale writer gets 409 and never overwrites another's work.
  */
 export async function applyTicketChange(
-  id: Types.ObjectId | string,
-  expectedVersion: number,
-  historyLength: number,
-  change: TicketChange,
+  id: Types.ObjectId,
+  expected: { version: number; historyLength: number },
+  change: TicketChangeInput,
 ): Promise<TicketDoc> {
-  const events = change.events.map((e, i) => ({ ...e, seq: historyLength + i + 1 }));
-  const updated = await Ticket.findOneAndUpdate(
-    { _id: id, version: expectedVersion },
-    {
-      $set: { ...(change.set ?? {}), updatedAt: new Date() },
-      $inc: { version: 1 },
-      $push: { history: { $each: events } },
-    },
-    { returnDocument: 'after', lean: true },
-  );
+  const version = expected.version + 1;
+  const events = change.events.map((e, i) => ({ ...e, seq: expected.historyLength + i + 1 }));
+  const claim = { _id: `${id.toHexString()}:${version}`, ticketId: id, version, set: change.set ?? {}, events, at: new Date() };
+  try {
+    await TicketChange.collection.insertOne(claim as never);
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await rollForward(id);
+    throw versionConflict(expected.version);
+  }
+  const updated = await writeChange(claim);
   if (updated) return updated;
-  const exists = await Ticket.exists({ _id: id });
-  if (!exists) throw new NotFoundError('工单');
-  throw new ConflictError('version_conflict', '工单已被他人修改，请刷新后重试 (ticket changed since it was read)', {
+  // The ticket was not at the expected version (or does not exist): release the claim.
+  await TicketChange.deleteOne({ _id: claim._id });
+  if (!(await Ticket.exists({ _id: id }))) throw new NotFoundError('工单');
+  throw versionConflict(expected.version);
+}
+
+function writeChange(c: { ticketId: Types.ObjectId; version: number; set: Record<string, unknown>; events: unknown[] }) {
+  return Ticket.findOneAndUpdate(
+    { _id: c.ticketId, version: c.version - 1 },
+    { $set: { ...c.set, version: c.version, updatedAt: new Date() }, $addToSet: { history: { $each: c.events } } },
+    { returnDocument: 'after', lean: true },
+  ) as unknown as Promise<TicketDoc | null>;
+}
+
+/** Complete a change whose writer claimed it but died before updating the ticket. */
+export async function rollForward(id: Types.ObjectId): Promise<boolean> {
+  const last = await TicketChange.findOne({ ticketId: id }).sort({ version: -1 }).lean();
+  if (!last || Date.now() - last.at.getTime() < ROLL_FORWARD_AFTER_MS) return false;
+  const t = await Ticket.findById(id, { version: 1 }).lean();
+  if (!t || t.version !== last.version - 1) return false;
+  return !!(await writeChange(last));
+}
+
+export function versionConflict(expectedVersion: number): ConflictError {
+  return new ConflictError('version_conflict', '工单已被他人修改，请刷新后重试 (ticket changed since it was read)', {
     expectedVersion,
   });
 }

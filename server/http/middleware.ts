@@ -60,7 +60,13 @@ function toAppError(err: unknown): AppError {
   const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
   const type = (err as { type?: string }).type;
   if (status === 413 || type === 'entity.too.large') return new AppError(413, 'payload_too_large', '请求体过大 (request body too large)');
-  if (type === 'entity.parse.failed') return new AppError(400, 'invalid_json', '请求体不是合法的 JSON (malformed JSON body)');
+  if (err instanceof SyntaxError || type === 'entity.parse.failed') {
+    // co-body refuses __proto__ keys while parsing (prototype poisoning) with a SyntaxError.
+    if (/prototype/i.test((err as Error).message)) {
+      return new AppError(400, 'forbidden_key', '字段名 "__proto__" 不允许 (prototype keys are refused)');
+    }
+    return new AppError(400, 'invalid_json', '请求体不是合法的 JSON (malformed JSON body)');
+  }
   if (status === 415 || type === 'unsupported.media.type') {
     return new AppError(415, 'unsupported_media_type', '请使用 application/json (send JSON)');
   }

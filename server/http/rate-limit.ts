@@ -13,10 +13,10 @@ export interface RateLimits {
   loginFailure: RateLimiterAbstract;
 }
 
-function limiter(redis: Redis, keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
+function limiter(redis: Redis, prefix: string, keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
   return new RateLimiterRedis({
     storeClient: redis,
-    keyPrefix: `rl:${keyPrefix}`,
+    keyPrefix: `${prefix}:rl:${keyPrefix}`,
     points,
     duration,
     insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
@@ -25,10 +25,10 @@ function limiter(redis: Redis, keyPrefix: string, points: number, duration: numb
 
 export function createRateLimits(redis: Redis, config: Config): RateLimits {
   return {
-    publicMessage: limiter(redis, 'pubmsg', config.PUBLIC_RATE_PER_HOUR, 3600),
+    publicMessage: limiter(redis, config.REDIS_PREFIX, 'pubmsg', config.PUBLIC_RATE_PER_HOUR, 3600),
     // Progress lookup is guarded harder: ticket number + last 4 digits must not be brute-forced.
-    publicLookup: limiter(redis, 'publookup', 30, 3600),
-    loginFailure: limiter(redis, 'login', config.LOGIN_ATTEMPTS_PER_15MIN, 15 * 60),
+    publicLookup: limiter(redis, config.REDIS_PREFIX, 'publookup', 30, 3600),
+    loginFailure: limiter(redis, config.REDIS_PREFIX, 'login', config.LOGIN_ATTEMPTS_PER_15MIN, 15 * 60),
   };
 }
 

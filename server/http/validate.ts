@@ -28,8 +28,8 @@ export function assertSafeKeys(value: unknown, path = ''): void {
   if (value === null || typeof value !== 'object') return;
   for (const key of Object.keys(value)) {
     const where = path ? `${path}.${key}` : key;
-    if (key.startsWith('$') || key.includes('.') || FORBIDDEN_KEYS.has(key)) {
-      throw new BadRequestError('forbidden_key', `字段名 "${where}" 不允许 (keys starting with $, containing . or __proto__ are refused)`);
+    if (key.includes('$') || key.includes('.') || FORBIDDEN_KEYS.has(key)) {
+      throw new BadRequestError('forbidden_key', `字段名 "${where}" 不允许 (keys containing $ or . and __proto__ are refused)`);
     }
     assertSafeKeys((value as Record<string, unknown>)[key], where);
   }

@@ -27,8 +27,8 @@ export const ROUTING_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 14 * 24 * 3600 },
 };
 
-export function createQueue(name: QueueName, connection: ConnectionOptions): Queue {
-  return new Queue(name, { connection });
+export function createQueue(name: QueueName, connection: ConnectionOptions, prefix: string): Queue {
+  return new Queue(name, { connection, prefix });
 }
 
 export async function enqueueRouting(queue: Queue, ticketId: string): Promise<void> {

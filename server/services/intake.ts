@@ -7,7 +7,7 @@ import { initialState, type Actor, type IntakeInput } from '../domain/ticket.ts'
 import { shanghaiDay } from '../domain/ticket-number.ts';
 import { phoneLast4 } from '../domain/privacy.ts';
 import { searchTokens } from '../domain/text.ts';
-import { insertTicket, nextTicketNumber, type NewTicketDoc } from '../data/tickets.ts';
+import { insertTicket } from '../data/tickets.ts';
 import { Category, type TicketDoc } from '../data/models/index.ts';
 import { enqueueRouting } from '../queue/queues.ts';
 import { ValidationError } from '../errors.ts';
@@ -45,9 +45,8 @@ export async function intake(
   const state = initialState(input, by, now);
   const day = shanghaiDay(now);
 
-  const doc: NewTicketDoc = {
+  const doc: Omit<TicketDoc, 'number'> = {
     _id: id,
-    number: await nextTicketNumber(day),
     day,
     channel: input.channel,
     caller: {
@@ -96,7 +95,7 @@ export async function intake(
       await enqueueRouting(deps.routingQueue, id.toHexString());
     } catch (err) {
       // Redis is down: the ticket is safe in MongoDB and the reconcile job will enqueue it.
-      logger.warn({ err: (err as Error).message, ticket: doc.number }, 'routing enqueue deferred to reconcile');
+      logger.warn({ err: (err as Error).message, ticket: ticket.number }, 'routing enqueue deferred to reconcile');
     }
   }
   return {

@@ -4,5 +4,5 @@ export { Unit, type UnitDoc, UNIT_KINDS, type UnitKind } from './unit.ts';
 export { Category, type CategoryDoc } from './category.ts';
 export { User, type UserDoc } from './user.ts';
 export { TimeLimitPolicy } from './policy.ts';
-export { Counter } from './counter.ts';
+export { TicketChange, type TicketChangeRecord } from './ticket-change.ts';
 export { Audit } from './audit.ts';

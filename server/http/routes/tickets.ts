@@ -4,11 +4,12 @@ import { z } from 'zod';
 import type { AppDeps, AppState } from '../context.ts';
 import { authenticate, requireRole, viewerOf } from '../middleware.ts';
 import { parseInput } from '../validate.ts';
-import { INTAKE_ROLES, ticketScopeFilter } from '../../domain/access.ts';
+import { DISPATCH_ROLES, INTAKE_ROLES, ticketScopeFilter } from '../../domain/access.ts';
 import { EMERGENCY_LINE_KEYS, REQUEST_TYPE_KEYS, STATUS_KEYS, URGENCY_KEYS, type IntakeInput } from '../../domain/ticket.ts';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket-number.ts';
-import { searchTokens } from '../../domain/text.ts';
+import { queryTokens } from '../../domain/text.ts';
 import { intake } from '../../services/intake.ts';
+import { dispatchTicket } from '../../services/dispatch.ts';
 import { assertCanSee, auditCallerView, ticketView } from '../../services/ticket-view.ts';
 import { afterCursorFilter, decodeCursor, encodeCursor } from '../../data/tickets.ts';
 import { Ticket, type TicketDoc } from '../../data/models/index.ts';
@@ -50,11 +51,17 @@ export const idempotencyKeySchema = z
   .regex(/^[\w-]{8,128}$/, 'Idempotency-Key 须为 8-128 位字母数字 (8-128 letters, digits, - or _)')
   .optional();
 
+/** A comma-separated list of allowed values, e.g. status=new,manual. */
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .string()
-    .transform((s) => s.split(',').filter(Boolean))
-    .pipe(z.array(z.enum(values)).min(1));
+  z.string().transform((s, ctx) => {
+    const parts = s.split(',').filter(Boolean);
+    const bad = parts.filter((p) => !(values as readonly string[]).includes(p));
+    if (bad.length || parts.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `未知的取值 "${bad.join(',')}"，可选：${values.join(', ')} (unknown value)` });
+      return z.NEVER;
+    }
+    return parts as T[];
+  });
 
 const listQuerySchema = z.strictObject({
   status: csv(STATUS_KEYS).optional(),
@@ -69,6 +76,15 @@ const listQuerySchema = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
   cursor: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const objectIdSchema = z.string().regex(/^[0-9a-f]{24}$/, '应为 24 位工单 ID (ticket id)');
+
+const dispatchSchema = z.strictObject({
+  version: z.number().int().min(1),
+  leadUnitId: text(64),
+  coUnitIds: z.array(text(64)).max(10).optional(),
+  note: text(500).optional(),
 });
 
 export function ticketRoutes(deps: AppDeps): Router<AppState> {
@@ -98,7 +114,7 @@ export function ticketRoutes(deps: AppDeps): Router<AppState> {
     if (q.overdue) and.push({ overdue: q.overdue === 'true' });
     if (q.phone) and.push({ 'caller.phone': q.phone });
     if (q.q) {
-      const tokens = searchTokens(q.q, 10);
+      const tokens = queryTokens(q.q);
       and.push(tokens.length ? { searchTokens: { $all: tokens } } : { number: q.q });
     }
     if (q.from || q.to) {
@@ -120,6 +136,14 @@ export function ticketRoutes(deps: AppDeps): Router<AppState> {
       items: page.map((t) => ticketView(t, viewer, false)),
       nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null,
     };
+  });
+
+  r.post('/:id/dispatch', requireRole(DISPATCH_ROLES), async (ctx) => {
+    const body = parseInput(dispatchSchema, ctx.request.body);
+    const id = parseInput(objectIdSchema, ctx.params.id, 'id');
+    const viewer = viewerOf(ctx);
+    const t = await dispatchTicket(id, { ...body, coUnitIds: body.coUnitIds ?? [] }, viewer);
+    ctx.body = { ticket: ticketView(t, viewer, true) };
   });
 
   r.get('/:ref', async (ctx) => {

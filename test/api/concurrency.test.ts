@@ -1,0 +1,77 @@
+import test from 'ava';
+import { Types } from 'mongoose';
+import { startTestApp, type TestApp } from '../helpers/harness.ts';
+import { applyTicketChange, rollForward } from '../../server/data/tickets.ts';
+import { Ticket, TicketChange } from '../../server/data/models/index.ts';
+import { AppError } from '../../server/errors.ts';
+
+let app: TestApp;
+test.before(async () => {
+  app = await startTestApp();
+});
+test.after.always(async () => app?.stop());
+
+async function newTicket() {
+  const res = await app.api('POST', '/api/v1/tickets', {
+    token: await app.login('op'),
+    body: { caller: { phone: '13700001111' }, type: 'help', content: '楼道灯坏了' },
+  });
+  return res.body.ticket as { id: string; version: number };
+}
+
+test('of many concurrent changes from the same version exactly one wins; the rest get 409 and nothing is lost', async (t) => {
+  const tk = await newTicket();
+  const id = new Types.ObjectId(tk.id);
+  const results = await Promise.allSettled(
+    Array.from({ length: 20 }, (_, i) =>
+      applyTicketChange(id, { version: 1, historyLength: 1 }, {
+        set: { title: `writer ${i}` },
+        events: [{ at: new Date(), type: 'note', actor: { id: null, name: `w${i}`, role: 'system' }, note: `w${i}` }],
+      }),
+    ),
+  );
+  const won = results.filter((r) => r.status === 'fulfilled');
+  t.is(won.length, 1);
+  for (const r of results) {
+    if (r.status === 'rejected') {
+      t.true(r.reason instanceof AppError);
+      t.is((r.reason as AppError).status, 409);
+    }
+  }
+  const stored = await Ticket.findById(id).lean();
+  t.is(stored!.version, 2);
+  t.is(stored!.history.length, 2);
+  t.is(stored!.title, (won[0] as PromiseFulfilledResult<{ title?: string }>).value.title);
+});
+
+test('a change whose writer died after claiming it is rolled forward, once', async (t) => {
+  const tk = await newTicket();
+  const id = new Types.ObjectId(tk.id);
+  // Simulate a writer that claimed version 2 and crashed before updating the ticket.
+  await TicketChange.collection.insertOne({
+    _id: `${tk.id}:2`,
+    ticketId: id,
+    version: 2,
+    set: { title: 'from the crashed writer' },
+    events: [{ seq: 2, at: new Date(), type: 'note', actor: { id: null, name: 'crashed', role: 'system' } }],
+    at: new Date(Date.now() - 10_000),
+  } as never);
+  const next = applyTicketChange(id, { version: 1, historyLength: 1 }, { events: [] });
+  await t.throwsAsync(next, { instanceOf: AppError, message: /已被他人修改/ });
+  const stored = await Ticket.findById(id).lean();
+  t.is(stored!.version, 2);
+  t.is(stored!.title, 'from the crashed writer');
+  t.deepEqual(stored!.history.map((h) => h.seq), [1, 2]);
+  t.false(await rollForward(id), 'nothing left to roll forward');
+  const after = await applyTicketChange(id, { version: 2, historyLength: 2 }, { events: [{ at: new Date(), type: 'note', actor: { id: null, name: 'x', role: 'system' } }] });
+  t.is(after.version, 3);
+  t.is(after.history.length, 3);
+});
+
+test('a change against a version the ticket never had is refused and leaves no claim behind', async (t) => {
+  const tk = await newTicket();
+  const id = new Types.ObjectId(tk.id);
+  await t.throwsAsync(applyTicketChange(id, { version: 7, historyLength: 1 }, { events: [] }), { instanceOf: AppError });
+  t.is(await TicketChange.countDocuments({ ticketId: id }), 0);
+  await t.throwsAsync(applyTicketChange(new Types.ObjectId(), { version: 1, historyLength: 0 }, { events: [] }), { message: /不存在/ });
+});
