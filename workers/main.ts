@@ -16,8 +16,8 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
   await connectMongo(config.MONGODB_URI);
   const redis = createRedis(config.REDIS_URL, 'worker');
   redis.on('error', (err) => logger.debug({ err: err.message }, 'redis (workers) error'));
-  const routingQueue = createQueue(QUEUES.routing, redis);
-  const maintenanceQueue = createQueue(QUEUES.maintenance, redis);
+  const routingQueue = createQueue(QUEUES.routing, redis, config.REDIS_PREFIX);
+  const maintenanceQueue = createQueue(QUEUES.maintenance, redis, config.REDIS_PREFIX);
   setWorkerContext({ routingQueue });
 
   const workers = Object.entries(REGISTRY).map(([name, reg]) => {
@@ -27,7 +27,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
         if (!reg.jobNames.includes(job.name)) throw new Error(`queue ${name}: no handler for job "${job.name}"`);
         return reg.processor(job);
       },
-      { connection: createRedis(config.REDIS_URL, 'worker'), concurrency: reg.concurrency },
+      { connection: createRedis(config.REDIS_URL, 'worker'), concurrency: reg.concurrency, prefix: config.REDIS_PREFIX },
     );
     w.on('failed', (job, err) => logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     w.on('error', (err) => logger.debug({ queue: name, err: err.message }, 'worker error'));

@@ -17,7 +17,7 @@ export async function routingProcessor(job: Job<RoutingJob>): Promise<string> {
     return 'missing';
   }
   if (t.status !== 'new') return 'already-routed';
-  await applyTicketChange(t._id, t.version, t.history.length, {
+  await applyTicketChange(t._id, { version: t.version, historyLength: t.history.length }, {
     set: { status: 'manual' },
     events: [
       {
