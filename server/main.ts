@@ -17,7 +17,6 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
   await connectMongo(config.MONGODB_URI);
   await syncAllIndexes();
   const redis = createRedis(config.REDIS_URL, 'producer');
-  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis (server) error'));
   const routingQueue = createQueue(QUEUES.routing, redis, config.REDIS_PREFIX);
   routingQueue.on('error', (err) => logger.debug({ err: err.message }, 'routing queue error'));
   registerQueueMetrics([routingQueue]);

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { logger } from './logger.ts';
 
 /**
  * Redis connections. Producers on the request path fail fast when Redis is
@@ -14,10 +15,21 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
     retryStrategy: (times) => Math.min(200 * times, 2000),
     ...extra,
   };
-  if (role === 'producer') {
-    return new Redis(url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2000 });
-  }
-  return new Redis(url, { ...common, maxRetriesPerRequest: null });
+  const client =
+    role === 'producer'
+      ? new Redis(url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2000 })
+      : new Redis(url, { ...common, maxRetriesPerRequest: null });
+  // Outages are reported by /health and retried forever; one log line per outage, not per retry.
+  let down = false;
+  client.on('error', (err) => {
+    if (!down) logger.warn({ role, err: err.message }, 'redis connection lost');
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) logger.info({ role }, 'redis connection back');
+    down = false;
+  });
+  return client;
 }
 
 export async function pingRedis(r: Redis): Promise<number> {

@@ -15,19 +15,21 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
   checkRegistry();
   await connectMongo(config.MONGODB_URI);
   const redis = createRedis(config.REDIS_URL, 'worker');
-  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis (workers) error'));
   const routingQueue = createQueue(QUEUES.routing, redis, config.REDIS_PREFIX);
   const maintenanceQueue = createQueue(QUEUES.maintenance, redis, config.REDIS_PREFIX);
   setWorkerContext({ routingQueue });
 
+  const connections = [redis];
   const workers = Object.entries(REGISTRY).map(([name, reg]) => {
+    const connection = createRedis(config.REDIS_URL, 'worker');
+    connections.push(connection);
     const w = new Worker(
       name,
       async (job: Job) => {
         if (!reg.jobNames.includes(job.name)) throw new Error(`queue ${name}: no handler for job "${job.name}"`);
         return reg.processor(job);
       },
-      { connection: createRedis(config.REDIS_URL, 'worker'), concurrency: reg.concurrency, prefix: config.REDIS_PREFIX },
+      { connection, concurrency: reg.concurrency, prefix: config.REDIS_PREFIX },
     );
     w.on('failed', (job, err) => logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     w.on('error', (err) => logger.debug({ queue: name, err: err.message }, 'worker error'));
@@ -57,7 +59,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
       await Promise.all(workers.map((w) => w.close()));
       await routingQueue.close();
       await maintenanceQueue.close();
-      redis.disconnect();
+      for (const c of connections) c.disconnect();
       await disconnectMongo();
     },
   };
