@@ -48,11 +48,11 @@ async function main() {
   supervise('server', ['server/main.ts'], env);
   supervise('workers', ['workers/main.ts'], env);
 
-  const { DEMO_LOGINS } = await import('./seed/index.ts');
+  const { DEMO_LOGINS } = await import('./seed/users.ts');
   const host = env.HOST ?? '127.0.0.1';
   console.log(`\n✔ 12345 热线工单系统已启动: http://${host}:${env.PORT}/`);
   console.log('  演示账号（密码均为 Demo@12345）:');
-  for (const l of DEMO_LOGINS) console.log(`    ${l.username.padEnd(14)} ${l.roleLabel}  ${l.unitName}`);
+  for (const l of DEMO_LOGINS) console.log(`    ${l.username.padEnd(14)} ${l.role}  ${l.unit}`);
   console.log('  按 Ctrl-C 停止。\n');
 }
 

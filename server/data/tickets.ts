@@ -4,6 +4,7 @@ import type { HistoryEvent } from '../domain/ticket.ts';
 import { formatTicketNumber } from '../domain/ticket-number.ts';
 import { Ticket, TicketChange, type TicketDoc } from './models/index.ts';
 import { isDuplicateKey } from './db.ts';
+import { BatchInserter } from './batch-insert.ts';
 
 /**
  * Ticket persistence: numbering, insert, version-guarded changes, lists.
@@ -13,10 +14,26 @@ import { isDuplicateKey } from './db.ts';
 
 /** Last sequence handed out per day by this process; refreshed from MongoDB on a collision. */
 const lastSeq = new Map<string, number>();
+const loadingSeq = new Map<string, Promise<void>>();
+const inserter = new BatchInserter<TicketDoc>(() => Ticket.collection as never);
 
 async function highestSeq(day: string): Promise<number> {
-  const top = await Ticket.findOne({ day }, { number: 1 }).sort({ number: -1 }).lean();
+  const top = await Ticket.findOne({ day }, { number: 1 }).sort({ day: 1, number: -1 }).lean();
   return top ? Number(top.number.split('-')[1]) : 0;
+}
+
+/** Load the day's highest number once per process (concurrent first requests share the read). */
+async function ensureSeq(day: string): Promise<void> {
+  if (lastSeq.has(day)) return;
+  let p = loadingSeq.get(day);
+  if (!p) {
+    p = highestSeq(day).then((n) => {
+      lastSeq.set(day, Math.max(n, lastSeq.get(day) ?? 0));
+      loadingSeq.delete(day);
+    });
+    loadingSeq.set(day, p);
+  }
+  await p;
 }
 
 /**
@@ -27,13 +44,13 @@ async function highestSeq(day: string): Promise<number> {
  * key was already used (a retried submission).
  */
 export async function insertTicket(doc: Omit<TicketDoc, 'number'>): Promise<{ created: boolean; ticket: TicketDoc }> {
-  if (!lastSeq.has(doc.day)) lastSeq.set(doc.day, await highestSeq(doc.day));
+  await ensureSeq(doc.day);
   for (let attempt = 0; ; attempt++) {
     const seq = lastSeq.get(doc.day)! + 1;
     lastSeq.set(doc.day, seq);
     const ticket: TicketDoc = { ...doc, number: formatTicketNumber(doc.day, seq) };
     try {
-      await Ticket.collection.insertOne(ticket);
+      await inserter.insert(ticket);
       return { created: true, ticket };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;

@@ -57,7 +57,7 @@ test('intake keeps working while Redis is down; every ticket is enqueued exactly
     t.true(jobs.every(Boolean), 'each ticket has its job');
     const counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed');
     t.is(counts.completed, ids.length, JSON.stringify(counts));
-    t.is(counts.failed + counts.waiting + counts.active + counts.delayed, 0);
+    t.is((counts.failed ?? 0) + (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0), 0);
   } finally {
     await workers.stop();
   }

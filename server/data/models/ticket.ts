@@ -77,6 +77,7 @@ const ticketSchema = new Schema<TicketRecord>(
 );
 
 ticketSchema.index({ number: 1 }, { unique: true });
+ticketSchema.index({ day: 1, number: -1 });
 ticketSchema.index({ intakeKey: 1 }, { unique: true });
 // List queries: newest first, narrowed by status / unit scope / category / urgency / overdue.
 ticketSchema.index({ createdAt: -1, _id: -1 });
@@ -89,7 +90,6 @@ ticketSchema.index({ overdue: 1, status: 1 });
 ticketSchema.index({ searchTokens: 1 });
 // Caller history and duplicate hints at intake.
 ticketSchema.index({ 'caller.phone': 1, createdAt: -1 });
-ticketSchema.index({ day: 1, 'lead.unitId': 1 });
 
 export type TicketDoc = TicketRecord;
 export const Ticket = model<TicketRecord>('Ticket', ticketSchema);

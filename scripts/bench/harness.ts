@@ -1,0 +1,69 @@
+/**
+ * Shared benchmark plumbing: isolated embedded stores in a temp folder, the
+ * server as its own process, percentiles, and the results file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, PROJECT_ROOT, startFerretdb, startRedis, waitForPort, type StoreHandle } from '../stores.ts';
+
+export interface BenchStores {
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+export async function startBenchStores(): Promise<BenchStores> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-'));
+  const handles: StoreHandle[] = [];
+  handles.push(await startFerretdb({ dir: path.join(dir, 'ferretdb'), port: await freePort() }));
+  handles.push(await startRedis({ dir: path.join(dir, 'redis'), port: await freePort(), persist: false }));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    MONGODB_URI: `${handles[0]!.url}/bench`,
+    REDIS_URL: handles[1]!.url,
+    AUTH_SECRET: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+    LOG_LEVEL: 'warn',
+  };
+  return {
+    env,
+    async stop() {
+      await Promise.all(handles.map((h) => h.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startProcess(script: string, env: NodeJS.ProcessEnv, port?: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (port) await waitForPort(port, child, script);
+  return child;
+}
+
+export function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, i)]!;
+}
+
+export function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export function writeResults(name: string, results: Record<string, unknown>): void {
+  const dir = path.join(PROJECT_ROOT, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify({ ...results, at: new Date().toISOString(), cpus: os.cpus().length }, null, 2)}\n`);
+  console.log(`\nwritten ${path.relative(PROJECT_ROOT, file)}`);
+}
