@@ -61,7 +61,6 @@ try {
   exitCode = ava.code !== 0 || failed > 0 || passed === 0 ? 1 : 0;
 } catch (err) {
   console.error(`✘ ${(err as Error).message}`);
-  exitCode = 1;
 } finally {
   await Promise.all(started.map((s) => s.stop()));
   rmSync(dir, { recursive: true, force: true });

@@ -26,7 +26,11 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
   };
 }
 
-export interface ApiResponse<T = any> {
+// Response bodies are whatever JSON the API sent; tests assert on their shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export interface ApiResponse<T = Json> {
   status: number;
   headers: Headers;
   body: T;
@@ -37,7 +41,7 @@ export interface TestApp {
   env: NodeJS.ProcessEnv;
   fx: Fixtures;
   server: Awaited<ReturnType<typeof startServer>>;
-  api<T = any>(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse<T>>;
+  api<T = Json>(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse<T>>;
   login(username: string): Promise<string>;
   stop(): Promise<void>;
 }
