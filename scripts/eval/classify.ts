@@ -18,6 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parse } from 'csv-parse/sync';
 import {
   evaluate,
   train,
@@ -29,45 +30,8 @@ import {
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dataDir = resolve(projectRoot, '..', 'shared', 'data', 'tipdm-2020');
 
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // BOM
-  const endField = (): void => {
-    row.push(field);
-    field = '';
-  };
-  const endRow = (): void => {
-    endField();
-    if (!(row.length === 1 && row[0] === '')) rows.push(row); // skip blank lines
-    row = [];
-  };
-  for (; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') endField();
-    else if (c === '\r' || c === '\n') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRow();
-    } else field += c;
-  }
-  if (quoted) throw new SyntaxError('CSV ends inside a quoted field');
-  if (field !== '' || row.length > 0) endRow();
-  return rows;
-}
-
 function readTable(file: string, required: string[]): Record<string, string>[] {
-  const [header, ...body] = parseCsv(readFileSync(file, 'utf8'));
+  const [header, ...body] = parse(readFileSync(file, 'utf8'), { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
   if (!header) throw new Error(`${file}: empty`);
   const columns = required.map((name) => {
     const at = header.indexOf(name);
@@ -129,6 +93,11 @@ const main = run('CNB, words+bigrams, title×2, with category dictionary', { dic
 for (const [label, m] of Object.entries(main.result.perClass)) {
   console.log(`  ${label.padEnd(8, '　')} F1 ${m.f1.toFixed(3)}  P ${m.precision.toFixed(3)}  R ${m.recall.toFixed(3)}  n=${m.support}`);
 }
+const c = main.result.confidence;
+console.log(
+  `  confidence: mean top ${c.meanTopConfidence.toFixed(3)}, expected calibration error ${c.expectedCalibrationError.toFixed(3)}; ` +
+    `auto-dispatched ${pct(c.autoDispatched)}% of messages at ${pct(c.autoAccuracy)}% accuracy, the rest to a human dispatcher`,
+);
 const labels = Object.keys(main.result.perClass);
 console.log('\nconfusion (rows gold, columns predicted):');
 console.log(`${' '.repeat(10)}${labels.map((_, i) => String(i + 1).padStart(4)).join('')}`);
@@ -163,6 +132,7 @@ const out = {
   macroF1: main.result.macroF1,
   perClass: main.result.perClass,
   confusion: main.result.confusion,
+  confidence: main.result.confidence,
   repeats: main.repeats,
   evalMs: main.ms,
   ablations: {

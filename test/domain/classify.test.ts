@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { normalizeText, segment, textTokens } from '../../server/domain/classify/segment.ts';
+import { normalizeText, segment } from '../../server/domain/classify/segment.ts';
 import {
   evaluate,
   loadModel,
@@ -82,24 +82,6 @@ test('segment: normalises full-width forms, case and spreadsheet artefacts', (t)
   t.deepEqual(segment(''), []);
   t.deepEqual(segment('，。！？   '), []);
 });
-
-test('textTokens: distinct search tokens, words plus Han bigrams', (t) => {
-  const tokens = textTokens('小区路灯不亮了，路灯坏了');
-  t.is(new Set(tokens).size, tokens.length);
-  t.true(tokens.includes('小区'));
-  t.true(tokens.includes('路灯')); // jieba cuts 路/灯不亮, the bigram still finds 路灯
-  t.false(tokens.includes('，'));
-  // A query's tokens are all found in a text containing the query.
-  for (const query of ['路灯', '路灯不亮', '小区']) {
-    const indexed = new Set(tokens);
-    t.true(textTokens(query).every((q) => indexed.has(q)), query);
-  }
-  t.deepEqual(textTokens('水'), ['水']);
-  t.deepEqual(textTokens('  '), []);
-  t.true(textTokens('很长的文本'.repeat(200), 5).length <= 5);
-});
-
-// -------------------------------------------------------------- training
 
 test('predict: unseen requests get the right category first', (t) => {
   t.is(model.predict('公交车晚点太严重了')[0]?.label, '交通运输');
@@ -254,6 +236,9 @@ test('evaluate: cross-validation on separable data is perfect and consistent wit
   for (const label of ['交通运输', '环境保护', '教育文体']) {
     t.deepEqual(result.perClass[label], { precision: 1, recall: 1, f1: 1, support: 10 });
   }
+  const c = result.confidence;
+  for (const value of [c.autoDispatched, c.autoAccuracy, c.meanTopConfidence, c.expectedCalibrationError]) t.true(value >= 0 && value <= 1);
+  t.true(c.meanTopConfidence >= 1 / 3);
   t.throws(() => evaluate(records().slice(0, 3), 5));
 });
 

@@ -711,6 +711,18 @@ function trainPrepared(prepared: Prepared, options: TrainOptions, recordCount: n
 
 export interface EvaluationResult extends Metrics {
   folds: number;
+  /**
+   * The confidence of the held-out predictions: how many messages each
+   * fold's model would dispatch automatically (top confidence >= its
+   * `autoThreshold`, at least one known word), how often those were right,
+   * and the expected calibration error (10 equal-width confidence bins).
+   */
+  confidence: {
+    autoDispatched: number;
+    autoAccuracy: number;
+    meanTopConfidence: number;
+    expectedCalibrationError: number;
+  };
 }
 
 /**
@@ -727,17 +739,45 @@ export function evaluate(records: readonly TrainingRecord[], folds = 5, options:
     options.seed ?? DEFAULTS.seed,
   );
   const predicted = new Array<string>(records.length).fill('');
+  const outcomes: { confidence: number; correct: boolean; auto: boolean }[] = [];
   for (let q = 0; q < folds; q++) {
     const trainIdx = prepared.docs.map((_, i) => i).filter((i) => fold[i] !== q);
     const testIdx = prepared.docs.map((_, i) => i).filter((i) => fold[i] === q);
     if (testIdx.length === 0) continue;
     const trainDocs = trainIdx.map((i) => prepared.docs[i]!);
-    const { core } = instantiate(trainPrepared({ ...prepared, docs: trainDocs }, { ...options, holdout: 0 }, trainDocs.length));
-    for (const i of testIdx) predicted[i] = core.labels[argmax(scores(core, prepared.docs[i]!.counts))]!;
+    const data = trainPrepared({ ...prepared, docs: trainDocs }, { ...options, holdout: 0 }, trainDocs.length);
+    const { core } = instantiate(data);
+    for (const i of testIdx) {
+      const doc = prepared.docs[i]!;
+      const x = tfidf(doc.counts, core.index, core.idf);
+      const p = softmax(scoreVector(core, x), data.beta);
+      const top = argmax(p);
+      predicted[i] = core.labels[top]!;
+      const confidence = p[top]!;
+      outcomes.push({ confidence, correct: predicted[i] === doc.label, auto: x.length > 0 && confidence >= data.autoThreshold });
+    }
   }
   const m = metrics(
     prepared.docs.map((d) => d.label),
     predicted,
   );
-  return { ...m, folds };
+  const auto = outcomes.filter((o) => o.auto);
+  let ece = 0;
+  for (let b = 0; b < 10; b++) {
+    const bin = outcomes.filter((o) => Math.min(9, Math.floor(o.confidence * 10)) === b);
+    if (bin.length === 0) continue;
+    const gap = bin.reduce((s, o) => s + o.confidence - (o.correct ? 1 : 0), 0) / bin.length;
+    ece += (bin.length / outcomes.length) * Math.abs(gap);
+  }
+  const n = outcomes.length || 1;
+  return {
+    ...m,
+    folds,
+    confidence: {
+      autoDispatched: auto.length / n,
+      autoAccuracy: auto.length ? auto.filter((o) => o.correct).length / auto.length : 0,
+      meanTopConfidence: outcomes.reduce((s, o) => s + o.confidence, 0) / n,
+      expectedCalibrationError: ece,
+    },
+  };
 }

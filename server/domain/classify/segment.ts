@@ -38,7 +38,6 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
 );
 
 const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/gu;
-const CJK_CHAR = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u;
 const HAS_WORD_CHAR = /[\p{L}\p{N}]/u;
 const PURE_NUMBER = /^[\p{N}.,%]+$/u;
 const SINGLE_LATIN = /^[a-z]$/;
@@ -83,32 +82,4 @@ export function segment(text: string, options: SegmentOptions = {}): string[] {
     }
   }
   return tokens;
-}
-
-/**
- * Distinct search tokens of `text`, in first-seen order: jieba search-mode
- * words (long words and their dictionary sub-words; stop words, punctuation
- * and pure numbers dropped) plus the overlapping character bigrams of every
- * CJK run (a one-character run gives that character). Bigrams make a search
- * for 路灯 find 路灯不亮 although jieba cuts that as 路/灯不亮.
- *
- * For a multikey `tokens` array: index the ticket text with this function and
- * match a query by requiring all of the query's `textTokens` (the same
- * analysis on both sides). `max` caps the array for very long texts.
- */
-export function textTokens(text: string, max = 1000): string[] {
-  const normalized = normalizeText(text);
-  const out = new Set<string>();
-  if (normalized.length === 0) return [];
-  for (const raw of jieba().cutForSearch(normalized, true)) {
-    if (out.size >= max) break;
-    const word = raw.trim();
-    if (keepWord(word) && !(word.length === 1 && CJK_CHAR.test(word))) out.add(word);
-  }
-  for (const match of normalized.matchAll(CJK_RUN)) {
-    const run = match[0];
-    if (run.length === 1) out.add(run);
-    for (let i = 0; i + 1 < run.length && out.size < max; i++) out.add(run.slice(i, i + 2));
-  }
-  return [...out].slice(0, max);
 }
