@@ -9,6 +9,7 @@ import { ticketRoutes } from './routes/tickets.ts';
 import { publicRoutes } from './routes/public.ts';
 import { systemRoutes } from './routes/system.ts';
 import { dictionaryRoutes } from './routes/dictionary.ts';
+import { serveConsole } from './static.ts';
 
 /** The Koa application: middleware order is context → errors → body → key guard → routes. */
 export function createApp(deps: AppDeps): Koa<AppState> {
@@ -17,6 +18,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   app.use(requestContext());
   app.use(errorHandler());
+  app.use(serveConsole());
   app.use(async (ctx, next) => {
     const hasBody = ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0 && ctx.get('content-length') !== '0';
     if (hasBody && !ctx.is('application/json')) {

@@ -41,7 +41,7 @@ export function errorHandler() {
   return async (ctx: Ctx, next: Next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
+      if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api/')) {
         ctx.status = 404;
         ctx.body = { error: { code: 'not_found', message: '接口不存在 (no such endpoint)' } };
       }

@@ -220,3 +220,12 @@ test('health reports each store; metrics are exposed', async (t) => {
   t.regex(m.body as string, /http_request_duration_seconds_bucket/);
   t.regex(m.body as string, /queue_jobs\{queue="routing",state="waiting"\}/);
 });
+
+test('the console page is served at / and unknown API paths get the JSON 404', async (t) => {
+  const page = await fetch(`${app.url}/`);
+  t.is(page.status, 200);
+  t.regex(await page.text(), /12345 政务服务便民热线/);
+  const missing = await app.api('GET', '/api/v1/nothing-here');
+  t.is(missing.status, 404);
+  t.is(missing.body.error.code, 'not_found');
+});
