@@ -1,0 +1,85 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import type { Redis } from 'ioredis';
+import type { TicketRecord } from '../domain/ticket.ts';
+import { logger } from '../logger.ts';
+
+/**
+ * Console events. Any process (server or worker) publishes through the
+ * Socket.IO Redis emitter; every server node's Socket.IO (with the Redis
+ * adapter, key `<REDIS_PREFIX>:socket.io`) delivers to the rooms:
+ *   - `hotline`            hotline staff and center managers (see everything)
+ *   - `unit:<unitId>`      one per unit in the ticket's scopeUnitIds
+ *   - `ticket:<ticketId>`  consoles that have this ticket open
+ * so a unit only ever receives events about tickets it may see. Events carry
+ * the ticket's version; a console re-reads over HTTP after a reconnect.
+ */
+export type TicketEventType =
+  | 'created'
+  | 'parked'
+  | 'dispatched'
+  | 'accepted'
+  | 'contacted'
+  | 'noted'
+  | 'return_requested'
+  | 'return_decided'
+  | 'co_reported'
+  | 'replied'
+  | 'reviewed'
+  | 'callback'
+  | 'closed'
+  | 'merged'
+  | 'warning'
+  | 'overdue'
+  | 'escalated'
+  | 'extension_requested'
+  | 'extension_decided';
+
+export interface TicketEvent {
+  type: TicketEventType;
+  ticketId: string;
+  number: string;
+  version: number;
+  status: string;
+  at: string;
+  /** Small extra facts for the notice shown (e.g. escalation level); never caller data. */
+  data?: Record<string, unknown>;
+}
+
+export const HOTLINE_ROOM = 'hotline';
+export const unitRoom = (unitId: string) => `unit:${unitId}`;
+export const ticketRoom = (ticketId: string) => `ticket:${ticketId}`;
+
+export function socketKey(redisPrefix: string): string {
+  return `${redisPrefix}:socket.io`;
+}
+
+export class EventPublisher {
+  private readonly emitter: Emitter;
+
+  constructor(redis: Redis, redisPrefix: string) {
+    this.emitter = new Emitter(redis, { key: socketKey(redisPrefix) });
+  }
+
+  /** Publish one ticket event to everyone allowed to see the ticket. Best effort: a lost event is healed by the console's re-read. */
+  publish(
+    t: Pick<TicketRecord, '_id' | 'number' | 'version' | 'status' | 'scopeUnitIds'>,
+    type: TicketEventType,
+    data?: Record<string, unknown>,
+  ): void {
+    const event: TicketEvent = {
+      type,
+      ticketId: t._id.toHexString(),
+      number: t.number,
+      version: t.version,
+      status: t.status,
+      at: new Date().toISOString(),
+      ...(data ? { data } : {}),
+    };
+    const rooms = [HOTLINE_ROOM, ticketRoom(event.ticketId), ...t.scopeUnitIds.map(unitRoom)];
+    try {
+      this.emitter.to(rooms).emit('ticket', event);
+    } catch (err) {
+      logger.debug({ err: (err as Error).message, type }, 'event publish failed (Redis down?)');
+    }
+  }
+}
