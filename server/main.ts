@@ -10,6 +10,7 @@ import { createApp } from './http/app.ts';
 import { createRateLimits } from './http/rate-limit.ts';
 import { registerQueueMetrics } from './http/metrics.ts';
 import type { AppDeps } from './http/context.ts';
+import { EventPublisher } from './realtime/publish.ts';
 
 /** Start the API server: config → stores → indexes → HTTP. Returns a stop function. */
 export async function startServer(env: NodeJS.ProcessEnv = process.env) {
@@ -26,6 +27,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
     routingQueue,
     tokens: new TokenService(config.AUTH_SECRET, config.TOKEN_TTL_MINUTES),
     limits: createRateLimits(redis, config),
+    events: new EventPublisher(redis, config.REDIS_PREFIX),
   };
   const app = createApp(deps);
   const server = http.createServer(app.callback());

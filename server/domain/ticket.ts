@@ -41,6 +41,7 @@ export const STATUSES = {
   dispatched: '已派单',
   accepted: '办理中',
   return_requested: '退单待审',
+  arbitration: '派单异议待裁决',
   replied: '已答复待审核',
   callback: '待回访',
   closed: '已办结',
@@ -86,6 +87,8 @@ export interface HistoryEvent {
   actor: { id: string | null; name: string; role: Role | 'citizen' | 'system' };
   note?: string;
   data?: Record<string, unknown>;
+  /** Shown to the citizen in the public progress lookup (the approved reply, the closure). */
+  public?: boolean;
 }
 
 export interface CallerInput {
@@ -166,6 +169,7 @@ export const OPEN_STATUSES: readonly TicketStatus[] = [
   'dispatched',
   'accepted',
   'return_requested',
+  'arbitration',
   'replied',
   'callback',
 ];
@@ -202,13 +206,69 @@ export interface TicketRecord {
   emergency?: { line: EmergencyLine; at: Date; note?: string };
   closure?: { reason: CloseReason; at: Date; answer?: string; line?: EmergencyLine };
   mergedInto?: import('mongoose').Types.ObjectId;
+  /** Unit workflow facts, kept as plain fields so metrics and lists need no history scan. */
+  acceptedAt?: Date;
+  contactedAt?: Date;
+  returnCount?: number;
+  returnRequest?: ReturnRequest;
+  coParts?: CoPart[];
+  reply?: Reply;
+  repliedAt?: Date;
+  reviewRejections?: number;
+  callback?: CallbackResult;
+  redoCount?: number;
   /** Idempotency scope+key; tickets without a client key get a unique generated one. */
   intakeKey: string;
   intakeFingerprint: string;
   createdBy?: { id: string; name: string; role: Role };
   searchTokens: string[];
   version: number;
-  history: (HistoryEvent & { public?: boolean })[];
+  history: HistoryEvent[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+export const REPLY_RESULTS = { resolved: '已解决', partly: '部分解决', unresolved: '未解决', explained: '解释说明' } as const;
+export type ReplyResult = keyof typeof REPLY_RESULTS;
+export const REPLY_RESULT_KEYS = Object.keys(REPLY_RESULTS) as [ReplyResult, ...ReplyResult[]];
+
+export const SATISFACTION = { satisfied: '满意', basically: '基本满意', unsatisfied: '不满意' } as const;
+export type Satisfaction = keyof typeof SATISFACTION;
+export const SATISFACTION_KEYS = Object.keys(SATISFACTION) as [Satisfaction, ...Satisfaction[]];
+
+export interface ReturnRequest {
+  reason: string;
+  unitId: string;
+  unitName: string;
+  at: Date;
+  by: { id: string; name: string };
+  /** Status to go back to if the return is rejected. */
+  fromStatus: TicketStatus;
+}
+
+export interface CoPart {
+  unitId: string;
+  unitName: string;
+  text: string;
+  at: Date;
+  by: { id: string; name: string };
+}
+
+export interface Reply {
+  result: ReplyResult;
+  text: string;
+  at: Date;
+  unitId: string;
+  by: { id: string; name: string };
+  /** Why the lead replied before every co-handling part was in. */
+  override?: string;
+}
+
+export interface CallbackResult {
+  satisfaction: Satisfaction;
+  resolved: boolean;
+  unitFault: boolean;
+  note?: string;
+  at: Date;
+  by: { id: string; name: string };
 }

@@ -10,6 +10,7 @@ import { publicRoutes } from './routes/public.ts';
 import { systemRoutes } from './routes/system.ts';
 import { dictionaryRoutes } from './routes/dictionary.ts';
 import { serveConsole } from './static.ts';
+import { workflowRoutes } from './routes/workflow.ts';
 
 /** The Koa application: middleware order is context → errors → body → key guard → routes. */
 export function createApp(deps: AppDeps): Koa<AppState> {
@@ -33,7 +34,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     await next();
   });
 
-  for (const router of [systemRoutes(deps), authRoutes(deps), publicRoutes(deps), ticketRoutes(deps), dictionaryRoutes(deps)]) {
+  for (const router of [systemRoutes(deps), authRoutes(deps), publicRoutes(deps), ticketRoutes(deps), workflowRoutes(deps), dictionaryRoutes(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

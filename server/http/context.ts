@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { TokenService } from '../services/auth.ts';
 import type { RateLimits } from './rate-limit.ts';
+import type { EventPublisher } from '../realtime/publish.ts';
 
 /** What every request handler can reach: config, stores, services. */
 export interface AppDeps {
@@ -14,6 +15,7 @@ export interface AppDeps {
   routingQueue: Queue;
   tokens: TokenService;
   limits: RateLimits;
+  events: EventPublisher;
 }
 
 export interface AppState {

@@ -32,7 +32,9 @@ export type TicketEventType =
   | 'overdue'
   | 'escalated'
   | 'extension_requested'
-  | 'extension_decided';
+  | 'extension_decided'
+  /** Any other recorded change: the console re-reads the ticket. */
+  | 'changed';
 
 export interface TicketEvent {
   type: TicketEventType;
@@ -57,7 +59,13 @@ export class EventPublisher {
   private readonly emitter: Emitter;
 
   constructor(redis: Redis, redisPrefix: string) {
-    this.emitter = new Emitter(redis, { key: socketKey(redisPrefix) });
+    // The emitter ignores the promise of PUBLISH; with Redis down it would be an
+    // unhandled rejection, so the client it sees swallows (and logs) failures.
+    const client = {
+      publish: (channel: string, msg: string | Buffer) =>
+        redis.publish(channel, msg).catch((err: Error) => logger.debug({ err: err.message }, 'event publish failed (Redis down?)')),
+    };
+    this.emitter = new Emitter(client, { key: socketKey(redisPrefix) });
   }
 
   /** Publish one ticket event to everyone allowed to see the ticket. Best effort: a lost event is healed by the console's re-read. */
@@ -76,10 +84,6 @@ export class EventPublisher {
       ...(data ? { data } : {}),
     };
     const rooms = [HOTLINE_ROOM, ticketRoom(event.ticketId), ...t.scopeUnitIds.map(unitRoom)];
-    try {
-      this.emitter.to(rooms).emit('ticket', event);
-    } catch (err) {
-      logger.debug({ err: (err as Error).message, type }, 'event publish failed (Redis down?)');
-    }
+    this.emitter.to(rooms).emit('ticket', event);
   }
 }

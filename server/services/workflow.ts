@@ -1,0 +1,72 @@
+import { Types } from 'mongoose';
+import { decide, type Command, type UnitWithAncestors } from '../domain/workflow.ts';
+import type { Viewer } from '../domain/access.ts';
+import { WorkCalendar } from '../domain/calendar.ts';
+import { applyTicketChange, versionConflict } from '../data/tickets.ts';
+import { Ticket, Unit, type TicketDoc } from '../data/models/index.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { assertCanSee } from './ticket-view.ts';
+
+/** Commands as they arrive from the API: units by id, resolved here. */
+export type CommandInput =
+  | Exclude<Command, { kind: 'dispatch' | 'redispatch' | 'arbitrate' | 'request_return' }>
+  | { kind: 'dispatch'; leadUnitId: string; coUnitIds?: string[]; note?: string }
+  | { kind: 'redispatch' | 'arbitrate'; leadUnitId: string; coUnitIds?: string[]; reason: string }
+  | { kind: 'request_return'; reason: string };
+
+/** Working days a unit has to return a ticket it is not responsible for (Shandong: 2). */
+const RETURN_WINDOW_WORKING_DAYS = 2;
+const calendar = new WorkCalendar();
+
+async function resolveUnits(leadUnitId: string, coUnitIds: string[]): Promise<{ lead: UnitWithAncestors; coUnits: UnitWithAncestors[] }> {
+  const ids = [leadUnitId, ...coUnitIds];
+  const units = await Unit.find({ _id: { $in: ids }, active: true }, { name: 1, ancestors: 1 }).lean();
+  const byId = new Map(units.map((u) => [u._id, { unitId: u._id, unitName: u.name, ancestors: u.ancestors }]));
+  const missing = ids.map((id, i) => ({ id, field: i === 0 ? 'leadUnitId' : `coUnitIds.${i - 1}` })).filter((x) => !byId.has(x.id));
+  if (missing.length) throw new ValidationError(missing.map((m) => ({ field: m.field, problem: `未知或已停用的单位 ${m.id} (unknown unit)` })));
+  return { lead: byId.get(leadUnitId)!, coUnits: coUnitIds.map((id) => byId.get(id)!) };
+}
+
+function lastDispatchAt(t: TicketDoc): Date | null {
+  for (let i = t.history.length - 1; i >= 0; i--) {
+    const h = t.history[i]!;
+    if (['dispatched', 'redispatched', 'arbitrated', 'redo'].includes(h.type)) return new Date(h.at);
+  }
+  return null;
+}
+
+async function toCommand(input: CommandInput, t: TicketDoc): Promise<Command> {
+  switch (input.kind) {
+    case 'dispatch':
+      return { kind: 'dispatch', ...(await resolveUnits(input.leadUnitId, input.coUnitIds ?? [])), ...(input.note ? { note: input.note } : {}) };
+    case 'redispatch':
+    case 'arbitrate':
+      return { kind: input.kind, ...(await resolveUnits(input.leadUnitId, input.coUnitIds ?? [])), reason: input.reason };
+    case 'request_return': {
+      const from = lastDispatchAt(t);
+      return { kind: 'request_return', reason: input.reason, returnWindowEndsAt: from ? calendar.addWorkingDays(from, RETURN_WINDOW_WORKING_DAYS) : null };
+    }
+    default:
+      return input;
+  }
+}
+
+/**
+ * Run one workflow command on a ticket the viewer can see, as of the version
+ * the viewer acted on. The change and its history are one atomic write (the
+ * data layer announces it to the consoles).
+ */
+export async function runCommand(
+  ticketId: string,
+  expectedVersion: number,
+  input: CommandInput,
+  viewer: Viewer,
+  now = new Date(),
+): Promise<TicketDoc> {
+  const t = await Ticket.findById(ticketId, { searchTokens: 0 }).lean<TicketDoc>();
+  if (!t) throw new NotFoundError('工单');
+  assertCanSee(viewer, t);
+  if (t.version !== expectedVersion) throw versionConflict(expectedVersion);
+  const change = decide(t, await toCommand(input, t), viewer, now);
+  return applyTicketChange(new Types.ObjectId(ticketId), { version: t.version, historyLength: t.history.length }, change);
+}
