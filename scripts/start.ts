@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, startFerretdb, startRedis, type StoreHandle } from './stores.ts';
+import { ensureUiBuilt } from './ui-build.ts';
 
 const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(PROJECT_ROOT, '.data'));
 mkdirSync(dataDir, { recursive: true });
@@ -24,6 +25,7 @@ function persistentSecret(): string {
 
 async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env };
+  ensureUiBuilt();
   if (!env.MONGODB_URI) {
     const port = Number(env.EMBEDDED_MONGO_PORT ?? 27018);
     console.log(`▶ 启动内置 MongoDB (FerretDB 1.24.2, SQLite) 127.0.0.1:${port}，数据目录 ${path.join(dataDir, 'ferretdb')}`);

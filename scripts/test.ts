@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureFerretdb, freePort, PROJECT_ROOT, startFerretdb, startRedis, type StoreHandle } from './stores.ts';
+import { ensureUiBuilt } from './ui-build.ts';
+import { ensureChromium } from './ensure-chromium.ts';
 
 function runStep(cmd: string, args: string[], env: NodeJS.ProcessEnv, capture = false): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -37,6 +39,9 @@ try {
   }
 
   ensureFerretdb();
+  // The browser tests need the built console and Debian's chromium.
+  ensureUiBuilt();
+  ensureChromium();
   const [mongoPort, redisPort] = [await freePort(), await freePort()];
   console.log(`▶ starting isolated stores in ${dir} (FerretDB :${mongoPort}, Redis :${redisPort})`);
   started.push(await startFerretdb({ dir: path.join(dir, 'ferretdb'), port: mongoPort }));

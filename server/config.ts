@@ -26,11 +26,60 @@ const schema = z.object({
   LOGIN_ATTEMPTS_PER_15MIN: z.coerce.number().int().min(1).default(10),
   /** Seconds between reconcile sweeps that enqueue tickets missed while Redis was down. */
   RECONCILE_INTERVAL_SEC: z.coerce.number().int().min(1).default(30),
+  /** How long a worker holds a job before another worker may take it over as stalled (a crashed worker's jobs). */
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Prefix of every Redis key this service writes (queues, rate limits, events). */
   REDIS_PREFIX: z.string().regex(/^[\w-]{1,32}$/, 'letters, digits, - or _').default('hotline'),
   /** Trust X-Forwarded-For (only behind a reverse proxy you control). */
   TRUST_PROXY: bool.default(false),
+  /** Working periods of a working day, Asia/Shanghai, e.g. 08:30-12:00,14:00-17:30 (time limits count only these). */
+  WORKING_HOURS: z
+    .string()
+    .regex(/^\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$/, 'must look like 08:30-12:00,14:00-17:30')
+    .refine((v) => workingPeriodsProblem(v) === null, { message: 'working periods must be valid times, in order, not overlapping' })
+    .default('08:30-12:00,14:00-17:30'),
+  /** Seconds between sweeps that rebuild missing time-limit timers from MongoDB and fire missed ones. */
+  TIMER_RECONCILE_INTERVAL_SEC: z.coerce.number().int().min(1).default(60),
+  /** Webhook for time-limit notifications (HTTP POST JSON); unset = no webhook. */
+  NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** When set, each webhook POST carries X-Hotline-Signature: sha256=<HMAC of the body>. */
+  NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Delivery attempts of an outside notification (webhook, SMS) before it is recorded as failed. */
+  NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** First retry delay (ms); doubles each attempt. */
+  NOTIFY_BACKOFF_MS: z.coerce.number().int().min(10).default(5000),
+  /** SMS gateway endpoint (HTTP POST JSON {to, content, sign}); unset = SMS disabled (never faked). */
+  SMS_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Bearer token of the SMS gateway; required with SMS_GATEWAY_URL. */
+  SMS_GATEWAY_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** SMS signature (短信签名). */
+  SMS_SIGN: z.string().min(2).max(20).default('12345热线'),
+}).superRefine((c, ctx) => {
+  if (c.SMS_GATEWAY_URL && !c.SMS_GATEWAY_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['SMS_GATEWAY_TOKEN'], message: 'required when SMS_GATEWAY_URL is set' });
+  }
 });
+
+/** Parses WORKING_HOURS into periods. */
+export function parseWorkingHours(value: string): { start: string; end: string }[] {
+  return value.split(',').map((p) => {
+    const [start = '', end = ''] = p.split('-');
+    return { start, end };
+  });
+}
+
+function workingPeriodsProblem(value: string): string | null {
+  let previous = -1;
+  for (const { start, end } of parseWorkingHours(value)) {
+    const [s, e] = [start, end].map((x) => {
+      const [h, m] = x.split(':').map(Number);
+      return h! > 24 || m! > 59 ? NaN : h! * 60 + m!;
+    });
+    if (!(s! >= 0 && e! > s! && e! <= 24 * 60 && s! >= previous)) return 'bad';
+    previous = e!;
+  }
+  return null;
+}
 
 export type Config = z.infer<typeof schema>;
 

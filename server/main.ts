@@ -11,6 +11,8 @@ import { createRateLimits } from './http/rate-limit.ts';
 import { registerQueueMetrics } from './http/metrics.ts';
 import type { AppDeps } from './http/context.ts';
 import { EventPublisher } from './realtime/publish.ts';
+import { attachSocketServer } from './realtime/socket-server.ts';
+import { installTicketPublisher } from './realtime/bus.ts';
 
 /** Start the API server: config → stores → indexes → HTTP. Returns a stop function. */
 export async function startServer(env: NodeJS.ProcessEnv = process.env) {
@@ -32,6 +34,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
   const app = createApp(deps);
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000;
+  const sockets = attachSocketServer(server, { redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, tokens: deps.tokens });
+  const uninstallPublisher = installTicketPublisher(deps.events);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -41,6 +45,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
     port,
     deps,
     async stop() {
+      uninstallPublisher();
+      await sockets.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await routingQueue.close();

@@ -8,6 +8,9 @@ import { createQueue, QUEUES } from '../server/queue/queues.ts';
 import { reconcileRouting } from '../server/queue/reconcile.ts';
 import { REGISTRY, checkRegistry } from './registry.ts';
 import { setWorkerContext } from './context.ts';
+import { EventPublisher } from '../server/realtime/publish.ts';
+import { installTicketPublisher } from '../server/realtime/bus.ts';
+import { closeTimeLimits, configureTimeLimits, reconcileTimers } from '../server/services/deadlines.ts';
 
 /** Start every queue processor and the schedulers. Returns a stop function. */
 export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
@@ -18,6 +21,9 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
   const routingQueue = createQueue(QUEUES.routing, redis, config.REDIS_PREFIX);
   const maintenanceQueue = createQueue(QUEUES.maintenance, redis, config.REDIS_PREFIX);
   setWorkerContext({ routingQueue });
+  // Changes made here (routing, timers) reach the consoles like the server's own.
+  const uninstallPublisher = installTicketPublisher(new EventPublisher(redis, config.REDIS_PREFIX));
+  const timeLimits = configureTimeLimits({ redis, config });
 
   const connections = [redis];
   const workers = Object.entries(REGISTRY).map(([name, reg]) => {
@@ -29,7 +35,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
         if (!reg.jobNames.includes(job.name)) throw new Error(`queue ${name}: no handler for job "${job.name}"`);
         return reg.processor(job);
       },
-      { connection, concurrency: reg.concurrency, prefix: config.REDIS_PREFIX },
+      { connection, concurrency: reg.concurrency, prefix: config.REDIS_PREFIX, lockDuration: config.JOB_LOCK_MS, stalledInterval: config.JOB_LOCK_MS },
     );
     w.on('failed', (job, err) => logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     w.on('error', (err) => logger.debug({ queue: name, err: err.message }, 'worker error'));
@@ -42,6 +48,12 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
     { name: 'reconcile-routing', opts: { removeOnComplete: 100, removeOnFail: 100 } },
   );
 
+  await maintenanceQueue.upsertJobScheduler(
+    'reconcile-timers',
+    { every: config.TIMER_RECONCILE_INTERVAL_SEC * 1000 },
+    { name: 'reconcile-timers', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
+
   // Right after Redis comes back, catch up at once rather than at the next scheduled sweep.
   let wasDown = false;
   redis.on('error', () => (wasDown = true));
@@ -51,14 +63,21 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
     reconcileRouting(routingQueue)
       .then((r) => r.enqueued && logger.info(r, 'reconcile after Redis outage'))
       .catch((err) => logger.warn({ err: err.message }, 'reconcile after outage failed'));
+    if (timeLimits.timersQueue) {
+      reconcileTimers(timeLimits.timersQueue)
+        .then((r) => r.added && logger.info(r, 'timers rebuilt after Redis outage'))
+        .catch((err) => logger.warn({ err: err.message }, 'timer reconcile after outage failed'));
+    }
   });
   logger.info({ queues: Object.keys(REGISTRY) }, 'workers started');
 
   return {
     async stop() {
+      uninstallPublisher();
       await Promise.all(workers.map((w) => w.close()));
       await routingQueue.close();
       await maintenanceQueue.close();
+      await closeTimeLimits();
       for (const c of connections) c.disconnect();
       await disconnectMongo();
     },

@@ -2,6 +2,7 @@ import type { Processor } from 'bullmq';
 import { QUEUES, type QueueName } from '../server/queue/queues.ts';
 import { routingProcessor } from './routing.ts';
 import { maintenanceProcessor } from './maintenance.ts';
+import { notificationsProcessor, reconcileTimersJob, timersProcessor } from './timers.ts';
 
 /**
  * Every queue's processor, registered in one place and checked at start-up
@@ -16,7 +17,13 @@ export interface Registration {
 
 export const REGISTRY: Record<QueueName, Registration> = {
   [QUEUES.routing]: { processor: routingProcessor, concurrency: 16, jobNames: ['route'] },
-  [QUEUES.maintenance]: { processor: maintenanceProcessor, concurrency: 1, jobNames: ['reconcile-routing'] },
+  [QUEUES.maintenance]: {
+    processor: (job) => (job.name === 'reconcile-timers' ? reconcileTimersJob() : maintenanceProcessor(job)),
+    concurrency: 1,
+    jobNames: ['reconcile-routing', 'reconcile-timers'],
+  },
+  [QUEUES.timers]: { processor: timersProcessor, concurrency: 8, jobNames: ['fire'] },
+  [QUEUES.notifications]: { processor: notificationsProcessor, concurrency: 8, jobNames: ['deliver'] },
 };
 
 export function checkRegistry(): void {

@@ -2,32 +2,86 @@ import type { Job } from 'bullmq';
 import { Ticket, type TicketDoc } from '../server/data/models/index.ts';
 import { applyTicketChange } from '../server/data/tickets.ts';
 import type { RoutingJob } from '../server/queue/queues.ts';
+import { route, type RoutingDecision } from '../server/domain/routing/route.ts';
+import { loadCatalogue } from '../server/services/catalogue.ts';
+import { currentClassifier } from '../server/services/classifier.ts';
+import { applyCommand } from '../server/services/workflow.ts';
+import type { Actor, HistoryEvent } from '../server/domain/ticket.ts';
 import { logger } from '../server/logger.ts';
 
+/** The routing worker acts under the dispatcher's rules, and is named as itself in the history. */
+const ROUTER: Actor = { id: 'routing', name: '智能派单', role: 'dispatcher', unitId: 'center' };
+const ROUTER_EVENT_ACTOR: HistoryEvent['actor'] = { id: null, name: '智能派单', role: 'system' };
+
 /**
- * Routing processor. Until the dispatch catalogue exists (routing issue), every
- * new ticket is parked in the dispatchers' manual queue with the reason
- * recorded. Idempotent: a ticket no longer `new` is left alone, so a retried or
- * duplicated job never acts twice.
+ * Routing processor: decide lead and co-handling units from the dispatch
+ * catalogue (and the classifier when the ticket has no category), then
+ * dispatch or park the ticket for a dispatcher with the reasons recorded.
+ * Idempotent: a ticket no longer `new` is left alone, and the version claim
+ * means a retried or duplicated job can never dispatch twice.
  */
 export async function routingProcessor(job: Job<RoutingJob>): Promise<string> {
-  const t = await Ticket.findById(job.data.ticketId, { status: 1, version: 1, history: 1 }).lean<TicketDoc>();
+  const t = await Ticket.findById(job.data.ticketId, { searchTokens: 0 }).lean<TicketDoc>();
   if (!t) {
     logger.warn({ ticketId: job.data.ticketId }, 'routing: ticket not found');
     return 'missing';
   }
   if (t.status !== 'new') return 'already-routed';
+  const [catalogue, classifier] = await Promise.all([loadCatalogue(), t.category?.code ? null : currentClassifier()]);
+  const guesses = classifier ? classifier.predict({ text: t.content, ...(t.title ? { title: t.title } : {}) }, 3).map((p) => ({ code: p.label, confidence: p.confidence })) : [];
+  const decision = route(
+    {
+      content: t.content,
+      type: t.type,
+      ...(t.title ? { title: t.title } : {}),
+      ...(t.category?.code ? { categoryCode: t.category.code } : { categoryGuesses: guesses }),
+      ...(t.location?.areaCode ? { areaCode: t.location.areaCode } : {}),
+      ...(t.location?.address ? { address: t.location.address } : {}),
+      ...(t.location?.point?.lng !== undefined ? { point: t.location.point as { lng: number; lat: number } } : {}),
+    },
+    catalogue,
+  );
+  const routing = summary(decision, guesses);
+  const now = new Date();
+  if (decision.decision === 'dispatch' && decision.lead) {
+    const withAncestors = (id: string) => {
+      const u = catalogue.units.find((x) => x.unitId === id)!;
+      return { unitId: u.unitId, unitName: u.unitName, ancestors: u.ancestors };
+    };
+    await applyCommand(
+      t,
+      { kind: 'dispatch', lead: withAncestors(decision.lead.unitId), coUnits: decision.coUnits.map((c) => withAncestors(c.unitId)), note: decision.explanation.join('；') },
+      ROUTER,
+      now,
+      { systemActor: ROUTER_EVENT_ACTOR, set: { routing } },
+    );
+    return 'dispatched';
+  }
   await applyTicketChange(t._id, { version: t.version, historyLength: t.history.length }, {
-    set: { status: 'manual' },
+    set: { status: 'manual', routing },
     events: [
       {
-        at: new Date(),
+        at: now,
         type: 'routing_parked',
-        actor: { id: null, name: '智能派单', role: 'system' },
-        note: '暂无匹配的派单规则，转人工派单',
-        data: { reason: 'no_rules' },
+        actor: ROUTER_EVENT_ACTOR,
+        note: decision.explanation.join('；'),
+        data: { suggestion: decision.lead, confidence: decision.confidence, matched: decision.matched.map((m) => m.name) },
       },
     ],
   });
   return 'parked';
+}
+
+/** What the dispatcher's queue shows: the suggestion, how sure, and why. */
+function summary(d: RoutingDecision, guesses: { code: string; confidence: number }[]) {
+  return {
+    decision: d.decision,
+    suggestion: d.lead,
+    coUnits: d.coUnits,
+    confidence: d.confidence,
+    explanation: d.explanation,
+    matchedRules: d.matched.map((m) => ({ id: m.ruleId, name: m.name, score: m.score })),
+    categoryGuesses: guesses,
+    area: d.area,
+  };
 }

@@ -1,10 +1,11 @@
 import { pathToFileURL } from 'node:url';
+import { buildDemoCatalogue, unitAliases } from './catalogue.ts';
 import { buildDemoCategories, type SeedCategory } from './categories.ts';
 import { buildDemoTickets, type DemoTicketOptions } from './tickets.ts';
 import { CENTER_ID, buildDemoUnits, type SeedUnit } from './units.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, buildDemoUsers, withHandlers, type SeedUser } from './users.ts';
 import type { TicketRecord } from '../../server/domain/ticket.ts';
-import { Category, Ticket, Unit, User } from '../../server/data/models/index.ts';
+import { AreaModel, Category, DispatchRuleModel, PlaceModel, Ticket, Unit, User, toStoredArea } from '../../server/data/models/index.ts';
 import { connectMongo, disconnectMongo, isDuplicateKey, syncAllIndexes } from '../../server/data/db.ts';
 import { hashPassword } from '../../server/services/auth.ts';
 
@@ -29,6 +30,9 @@ export interface SeedCounts {
   categories: number;
   users: number;
   tickets: number;
+  rules: number;
+  places: number;
+  areas: number;
 }
 
 export function buildDemoData(now: Date, options: DemoTicketOptions = {}): DemoData {
@@ -49,7 +53,7 @@ export function buildDemoData(now: Date, options: DemoTicketOptions = {}): DemoD
  * after the highest number of the day.
  */
 export async function seedDemo(opts: { now?: Date } = {}): Promise<{ seeded: boolean; counts: SeedCounts }> {
-  const none: SeedCounts = { units: 0, categories: 0, users: 0, tickets: 0 };
+  const none: SeedCounts = { units: 0, categories: 0, users: 0, tickets: 0, rules: 0, places: 0, areas: 0 };
   if (await Unit.exists({})) return { seeded: false, counts: none };
 
   const data = buildDemoData(opts.now ?? new Date());
@@ -64,8 +68,27 @@ export async function seedDemo(opts: { now?: Date } = {}): Promise<{ seeded: boo
 
   // One hash for the shared demo password: argon2 is deliberately slow.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await Unit.insertMany(otherUnits, { ordered: false });
+  // Names citizens use for a unit (住建局, 湖滨街道办): the routing engine finds complaints about a unit by them.
+  const aliases = unitAliases(data.units);
+  await Unit.insertMany(
+    otherUnits.map((u) => (aliases.get(u._id)?.length ? { ...u, aliases: aliases.get(u._id) } : u)),
+    { ordered: false },
+  );
   await Category.insertMany(data.categories, { ordered: false });
+  // The dispatch catalogue (派单目录): rules, gazetteer, street polygons.
+  const catalogue = buildDemoCatalogue(data.units, data.categories);
+  await DispatchRuleModel.insertMany(
+    catalogue.rules.map((r) => ({ _id: r.id, ...r })),
+    { ordered: false },
+  );
+  await PlaceModel.insertMany(
+    catalogue.places.map((p, i) => ({ _id: `place-${i + 1}`, ...p })),
+    { ordered: false },
+  );
+  await AreaModel.insertMany(
+    catalogue.areas.map((a) => toStoredArea(`area-${a.unitId}`, a)),
+    { ordered: false },
+  );
   await User.insertMany(
     data.users.map((u) => ({ ...u, passwordHash })),
     { ordered: false },
@@ -74,7 +97,15 @@ export async function seedDemo(opts: { now?: Date } = {}): Promise<{ seeded: boo
   if (data.tickets.length) await Ticket.collection.insertMany(data.tickets, { ordered: false });
   return {
     seeded: true,
-    counts: { units: data.units.length, categories: data.categories.length, users: data.users.length, tickets: data.tickets.length },
+    counts: {
+      units: data.units.length,
+      categories: data.categories.length,
+      users: data.users.length,
+      tickets: data.tickets.length,
+      rules: catalogue.rules.length,
+      places: catalogue.places.length,
+      areas: catalogue.areas.length,
+    },
   };
 }
 
@@ -90,7 +121,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const res = await seedDemo();
     if (res.seeded) {
       const c = res.counts;
-      console.log(`演示数据已载入：${c.units} 个单位，${c.categories} 个分类，${c.users} 个用户，${c.tickets} 张工单（演示密码 ${DEMO_PASSWORD}）。`);
+      console.log(
+        `演示数据已载入：${c.units} 个单位，${c.categories} 个分类，${c.users} 个用户，${c.tickets} 张工单，派单目录 ${c.rules} 条规则、${c.places} 个地名、${c.areas} 个区域（演示密码 ${DEMO_PASSWORD}）。`,
+      );
     } else {
       console.log('数据库中已有单位数据，未载入演示数据。');
     }

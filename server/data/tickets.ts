@@ -5,6 +5,7 @@ import { formatTicketNumber } from '../domain/ticket-number.ts';
 import { Ticket, TicketChange, type TicketDoc } from './models/index.ts';
 import { isDuplicateKey } from './db.ts';
 import { BatchInserter } from './batch-insert.ts';
+import { announceTicket, changeEventType } from '../realtime/bus.ts';
 
 /**
  * Ticket persistence: numbering, insert, version-guarded changes, lists.
@@ -51,6 +52,7 @@ export async function insertTicket(doc: Omit<TicketDoc, 'number'>): Promise<{ cr
     const ticket: TicketDoc = { ...doc, number: formatTicketNumber(doc.day, seq) };
     try {
       await inserter.insert(ticket);
+      announceTicket(ticket, 'created');
       return { created: true, ticket };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -95,16 +97,28 @@ export async function applyTicketChange(
     throw versionConflict(expected.version);
   }
   const updated = await writeChange(claim);
-  if (updated) return updated;
+  if (updated) {
+    announceTicket(updated, changeEventType(change.events));
+    return updated;
+  }
   // The ticket was not at the expected version (or does not exist): release the claim.
   await TicketChange.deleteOne({ _id: claim._id });
   if (!(await Ticket.exists({ _id: id }))) throw new NotFoundError('工单');
   throw versionConflict(expected.version);
 }
 
-function writeChange(c: { ticketId: Types.ObjectId; version: number; set: Record<string, unknown>; events: unknown[] }) {
+/**
+ * Write a claimed change if the ticket is still at the version before it.
+ * The version is checked with a read by _id and the update filters on _id
+ * alone: FerretDB's SQLite backend uses an index only for a filter on _id by
+ * itself, so {_id, version} would scan every ticket. The claim already makes
+ * the change exclusive: no other writer can hold this version.
+ */
+async function writeChange(c: { ticketId: Types.ObjectId; version: number; set: Record<string, unknown>; events: unknown[] }): Promise<TicketDoc | null> {
+  const current = await Ticket.findById(c.ticketId, { version: 1 }).lean();
+  if (!current || current.version !== c.version - 1) return null;
   return Ticket.findOneAndUpdate(
-    { _id: c.ticketId, version: c.version - 1 },
+    { _id: c.ticketId },
     { $set: { ...c.set, version: c.version, updatedAt: new Date() }, $addToSet: { history: { $each: c.events } } },
     { returnDocument: 'after', lean: true },
   ) as unknown as Promise<TicketDoc | null>;
@@ -112,11 +126,12 @@ function writeChange(c: { ticketId: Types.ObjectId; version: number; set: Record
 
 /** Complete a change whose writer claimed it but died before updating the ticket. */
 export async function rollForward(id: Types.ObjectId): Promise<boolean> {
-  const last = await TicketChange.findOne({ ticketId: id }).sort({ version: -1 }).lean();
-  if (!last || Date.now() - last.at.getTime() < ROLL_FORWARD_AFTER_MS) return false;
   const t = await Ticket.findById(id, { version: 1 }).lean();
-  if (!t || t.version !== last.version - 1) return false;
-  return !!(await writeChange(last));
+  if (!t) return false;
+  // The claim for the next version, looked up by its _id (indexed on every backend).
+  const next = await TicketChange.findById(`${id.toHexString()}:${t.version + 1}`).lean();
+  if (!next || Date.now() - next.at.getTime() < ROLL_FORWARD_AFTER_MS) return false;
+  return !!(await writeChange(next));
 }
 
 export function versionConflict(expectedVersion: number): ConflictError {

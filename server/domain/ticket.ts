@@ -217,6 +217,8 @@ export interface TicketRecord {
   reviewRejections?: number;
   callback?: CallbackResult;
   redoCount?: number;
+  /** The routing worker's decision: suggestion, confidence and reasons (shown in the dispatch queue). */
+  routing?: Record<string, unknown>;
   /** Idempotency scope+key; tickets without a client key get a unique generated one. */
   intakeKey: string;
   intakeFingerprint: string;

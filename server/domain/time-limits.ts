@@ -29,7 +29,7 @@ export interface MilestoneLimits {
 }
 
 /**
- * One row of the policy table (same shape as the TimeLimitPolicy model): the
+ * One row of the policy table (stored in time_limit_policy_sets): the
  * most specific row for the ticket's type, urgency and category wins; an
  * 'complex' row (复杂, approved) overlays its milestones on the ticket's row.
  */

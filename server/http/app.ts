@@ -10,7 +10,9 @@ import { publicRoutes } from './routes/public.ts';
 import { systemRoutes } from './routes/system.ts';
 import { dictionaryRoutes } from './routes/dictionary.ts';
 import { serveConsole } from './static.ts';
+import { timeLimitRoutes } from './routes/time-limits.ts';
 import { workflowRoutes } from './routes/workflow.ts';
+import { catalogueRoutes } from './routes/catalogue.ts';
 
 /** The Koa application: middleware order is context → errors → body → key guard → routes. */
 export function createApp(deps: AppDeps): Koa<AppState> {
@@ -34,7 +36,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     await next();
   });
 
-  for (const router of [systemRoutes(deps), authRoutes(deps), publicRoutes(deps), ticketRoutes(deps), workflowRoutes(deps), dictionaryRoutes(deps)]) {
+  for (const router of [systemRoutes(deps), authRoutes(deps), publicRoutes(deps), timeLimitRoutes(deps), ticketRoutes(deps), workflowRoutes(deps), catalogueRoutes(deps), dictionaryRoutes(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -7,6 +7,10 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 export const QUEUES = {
   routing: 'routing',
   maintenance: 'maintenance',
+  /** Time-limit timers: one delayed job per ticket × deadline version × milestone × level. */
+  timers: 'timers',
+  /** Outside notifications (webhook, SMS) with retries and backoff. */
+  notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -33,4 +37,29 @@ export function createQueue(name: QueueName, connection: ConnectionOptions, pref
 
 export async function enqueueRouting(queue: Queue, ticketId: string): Promise<void> {
   await queue.add('route', { ticketId } satisfies RoutingJob, { ...ROUTING_JOB_OPTIONS, jobId: routingJobId(ticketId) });
+}
+
+/** One time-limit timer (job id: timerJobId in domain/deadlines.ts). */
+export interface TimerJob {
+  ticketId: string;
+  version: number;
+  milestone: 'accept' | 'contact' | 'resolve';
+  level: 'warning' | 'due' | 'reminderNotice' | 'supervision';
+  /** Delivery instant (ISO); lateness is measured against it. */
+  fireAt: string;
+}
+
+export const TIMER_JOB_OPTIONS: JobsOptions = {
+  attempts: 20,
+  backoff: { type: 'exponential', delay: 1000 },
+  // Whether a level fired is recorded on the ticket, not in Redis: finished jobs need not stay.
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
+/** One outside delivery of a notification (the payload travels with the job). */
+export interface NotificationJob {
+  channel: 'webhook' | 'sms';
+  key: string;
+  notification: Record<string, unknown>;
 }

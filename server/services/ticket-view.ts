@@ -40,6 +40,7 @@ export function ticketView(t: TicketDoc, viewer: Viewer, withHistory: boolean) {
     reviewRejections: t.reviewRejections ?? 0,
     callback: t.callback ?? null,
     redoCount: t.redoCount ?? 0,
+    routing: t.routing ?? null,
     version: t.version,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,

@@ -1,5 +1,6 @@
-import { Types } from 'mongoose';
-import { decide, type Command, type UnitWithAncestors } from '../domain/workflow.ts';
+import { decide, type Change, type Command, type UnitWithAncestors } from '../domain/workflow.ts';
+import type { Actor, HistoryEvent } from '../domain/ticket.ts';
+import { deadlineChangeForDispatch, redoLimitChange, scheduleTimersFor } from './deadlines.ts';
 import type { Viewer } from '../domain/access.ts';
 import { WorkCalendar } from '../domain/calendar.ts';
 import { applyTicketChange, versionConflict } from '../data/tickets.ts';
@@ -67,6 +68,39 @@ export async function runCommand(
   if (!t) throw new NotFoundError('工单');
   assertCanSee(viewer, t);
   if (t.version !== expectedVersion) throw versionConflict(expectedVersion);
-  const change = decide(t, await toCommand(input, t), viewer, now);
-  return applyTicketChange(new Types.ObjectId(ticketId), { version: t.version, historyLength: t.history.length }, change);
+  return applyCommand(t, await toCommand(input, t), viewer, now);
+}
+
+const STARTS_CLOCK = new Set(['dispatched', 'redispatched', 'arbitrated']);
+
+/**
+ * Decide a command on a ticket as read, and apply it with the time-limit
+ * changes it implies in the same atomic write: a (re-)dispatch starts the
+ * clock for the new unit, a redo sets a new resolve limit. Timers are
+ * scheduled after the write (and rebuilt by reconcile if that fails).
+ * `opts.systemActor` names an automatic actor (智能派单) in the history instead
+ * of the role used for the rules; `opts.set` adds fields to the same write.
+ */
+export async function applyCommand(
+  t: TicketDoc,
+  cmd: Command,
+  by: Actor,
+  at: Date,
+  opts: { systemActor?: HistoryEvent['actor']; set?: Record<string, unknown> } = {},
+): Promise<TicketDoc> {
+  const change: Change = decide(t, cmd, by, at);
+  const systemActor = opts.systemActor;
+  if (systemActor) change.events = change.events.map((e) => ({ ...e, actor: systemActor }));
+  const lead = change.set.lead as { unitId: string } | undefined;
+  const clock = change.events.some((e) => STARTS_CLOCK.has(e.type)) && lead
+    ? await deadlineChangeForDispatch(t, lead.unitId, at)
+    : change.events.some((e) => e.type === 'redo') && t.deadlines
+      ? await redoLimitChange(t, at)
+      : null;
+  const updated = await applyTicketChange(t._id, { version: t.version, historyLength: t.history.length }, {
+    set: { ...change.set, ...(clock?.set ?? {}), ...(opts.set ?? {}) },
+    events: [...change.events, ...(clock?.events ?? [])],
+  });
+  if (clock) await scheduleTimersFor(updated);
+  return updated;
 }

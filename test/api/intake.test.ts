@@ -221,10 +221,15 @@ test('health reports each store; metrics are exposed', async (t) => {
   t.regex(m.body as string, /queue_jobs\{queue="routing",state="waiting"\}/);
 });
 
-test('the console page is served at / and unknown API paths get the JSON 404', async (t) => {
-  const page = await fetch(`${app.url}/`);
-  t.is(page.status, 200);
-  t.regex(await page.text(), /12345 政务服务便民热线/);
+test('the console is served at / (and at client-side paths), the citizens’ page at /message.html, unknown API paths get the JSON 404', async (t) => {
+  for (const p of ['/', '/tickets/0123456789abcdef01234567']) {
+    const page = await fetch(`${app.url}${p}`);
+    t.is(page.status, 200);
+    t.regex(await page.text(), /12345 热线工单系统/);
+  }
+  const citizens = await fetch(`${app.url}/message.html`);
+  t.is(citizens.status, 200);
+  t.regex(await citizens.text(), /12345 政务服务便民热线/);
   const missing = await app.api('GET', '/api/v1/nothing-here');
   t.is(missing.status, 404);
   t.is(missing.body.error.code, 'not_found');

@@ -50,8 +50,8 @@ test('the closed loop: dispatch, accept, contact, reply, review, callback, close
   tk = await ok('op', tk, 'callback', { satisfaction: 'satisfied', resolved: true });
   t.is(tk.status, 'closed');
   const types = (tk.history as { type: string; seq: number }[]).map((h) => h.type);
-  t.deepEqual(types, ['created', 'dispatched', 'accepted', 'contacted', 'replied', 'reviewed', 'callback', 'closed']);
-  t.deepEqual((tk.history as { seq: number }[]).map((h) => h.seq), [1, 2, 3, 4, 5, 6, 7, 8]);
+  t.deepEqual(types, ['created', 'dispatched', 'deadlines_set', 'accepted', 'contacted', 'replied', 'reviewed', 'callback', 'closed']);
+  t.deepEqual((tk.history as { seq: number }[]).map((h) => h.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
   const pub = await app.api('GET', `/api/v1/public/tickets/${tk.number}?phoneLast4=7777`);
   t.is(pub.body.status, 'closed');

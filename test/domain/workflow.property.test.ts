@@ -132,7 +132,7 @@ test('random command sequences by random users never break the ticket', (t) => {
           applied++;
         } catch (err) {
           if (!(err instanceof AppError) || ![403, 409, 422].includes(err.status)) throw err;
-          if (JSON.stringify(tk) !== before) throw new Error('a refused command changed the ticket');
+          if (JSON.stringify(tk) !== before) throw new Error('a refused command changed the ticket', { cause: err });
           refused++;
         }
         checkInvariants(tk);

@@ -75,6 +75,7 @@ const ticketSchema = new Schema<TicketRecord>(
     reviewRejections: { type: Number, default: 0 },
     callback: { type: Schema.Types.Mixed },
     redoCount: { type: Number, default: 0 },
+    routing: { type: Schema.Types.Mixed },
     /** Idempotency scope+key; tickets without a client key get a unique generated one. */
     intakeKey: { type: String, required: true },
     intakeFingerprint: { type: String, required: true },
@@ -97,6 +98,8 @@ ticketSchema.index({ scopeUnitIds: 1, status: 1, createdAt: -1 });
 ticketSchema.index({ 'category.code': 1, createdAt: -1 });
 ticketSchema.index({ urgency: 1, createdAt: -1 });
 ticketSchema.index({ overdue: 1, status: 1 });
+// Time limits (issue 4): escalation level filter; timer reconcile scans open tickets by status.
+ticketSchema.index({ 'deadlines.escalation': 1, status: 1 });
 ticketSchema.index({ searchTokens: 1 });
 // Caller history and duplicate hints at intake.
 ticketSchema.index({ 'caller.phone': 1, createdAt: -1 });

@@ -20,6 +20,8 @@ const unitSchema = new Schema(
     _id: { type: String, required: true },
     name: { type: String, required: true },
     shortName: { type: String },
+    /** Other names citizens use for the unit (住建局, 住建部门); routing matches them in complaints. */
+    aliases: { type: [String], default: undefined },
     kind: { type: String, required: true, enum: Object.keys(UNIT_KINDS) },
     parentId: { type: String, default: null },
     /** Ancestor ids, root first; kept in step with parentId. */

@@ -126,6 +126,17 @@ function keywordHits(keywords: readonly string[], terms: Set<string>, norm: stri
   return hits;
 }
 
+/** Words before a unit's name that make it the addressee of the request, not its object. */
+const ADDRESSEE_BEFORE = /(请|希望|要求|麻烦|恳请|建议|盼)$/;
+
+/** `name` occurs in `norm` at least once other than as the addressee (请住建局督促 …). */
+function namedAsObject(norm: string, name: string): boolean {
+  for (let at = norm.indexOf(name); at >= 0; at = norm.indexOf(name, at + 1)) {
+    if (!ADDRESSEE_BEFORE.test(norm.slice(Math.max(0, at - 2), at))) return true;
+  }
+  return false;
+}
+
 function unitIndex(units: readonly RoutingUnit[]) {
   const byId = new Map(units.map((u) => [u.unitId, u]));
   const byArea = new Map(units.filter((u) => u.areaCode).map((u) => [u.areaCode!, u]));
@@ -232,7 +243,11 @@ export function route(input: RoutingInput, cat: Catalogue): RoutingDecision {
   // Complaints about a unit or its staff go to supervision, never to the unit itself.
   if (input.type === 'complaint' && cat.supervisionUnitId) {
     const conduct = CONDUCT_WORDS.filter((w) => norm.includes(w));
-    const named = cat.units.filter((u) => u.kind !== 'center' && [u.unitName, ...(u.aliases ?? [])].some((n) => n.length >= 2 && norm.includes(n)));
+    // A place name is an address, not the unit (东湖区, 东湖区湖滨街道); a unit asked to act (请教育部门调查) is not the one complained about.
+    const placeNames = new Set(cat.places.flatMap((p) => [p.name, ...(p.aliases ?? [])]));
+    const named = cat.units.filter(
+      (u) => u.kind !== 'center' && [u.unitName, ...(u.aliases ?? [])].some((n) => n.length >= 2 && !placeNames.has(n) && namedAsObject(norm, normalizeText(n))),
+    );
     if (conduct.length && named.length) {
       return {
         decision: 'dispatch',

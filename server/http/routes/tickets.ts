@@ -7,9 +7,10 @@ import { parseInput } from '../validate.ts';
 import { DISPATCH_ROLES, INTAKE_ROLES, ticketScopeFilter } from '../../domain/access.ts';
 import { EMERGENCY_LINE_KEYS, REQUEST_TYPE_KEYS, STATUS_KEYS, URGENCY_KEYS, type IntakeInput } from '../../domain/ticket.ts';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket-number.ts';
+import { ESCALATION_KEYS } from '../../domain/deadlines.ts';
 import { queryTokens } from '../../domain/text.ts';
 import { intake } from '../../services/intake.ts';
-import { dispatchTicket } from '../../services/dispatch.ts';
+import { runCommand } from '../../services/workflow.ts';
 import { assertCanSee, auditCallerView, ticketView } from '../../services/ticket-view.ts';
 import { afterCursorFilter, decodeCursor, encodeCursor } from '../../data/tickets.ts';
 import { Ticket, type TicketDoc } from '../../data/models/index.ts';
@@ -70,6 +71,7 @@ const listQuerySchema = z.strictObject({
   unit: text(64).optional(),
   category: text(64).optional(),
   overdue: z.enum(['true', 'false']).optional(),
+  escalation: csv(ESCALATION_KEYS).optional(),
   q: text(100).optional(),
   phone: phoneSchema.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
@@ -112,6 +114,15 @@ export function ticketRoutes(deps: AppDeps): Router<AppState> {
     if (q.unit) and.push({ scopeUnitIds: q.unit });
     if (q.category) and.push({ 'category.code': q.category });
     if (q.overdue) and.push({ overdue: q.overdue === 'true' });
+    if (q.escalation) {
+      // 'none' also matches tickets without deadlines (not dispatched yet).
+      const levels = q.escalation.filter((e) => e !== 'none');
+      and.push(
+        q.escalation.includes('none')
+          ? { $or: [{ 'deadlines.escalation': { $in: [...levels, 'none'] } }, { 'deadlines.escalation': { $exists: false } }] }
+          : { 'deadlines.escalation': { $in: levels } },
+      );
+    }
     if (q.phone) and.push({ 'caller.phone': q.phone });
     if (q.q) {
       const tokens = queryTokens(q.q);
@@ -142,7 +153,7 @@ export function ticketRoutes(deps: AppDeps): Router<AppState> {
     const body = parseInput(dispatchSchema, ctx.request.body);
     const id = parseInput(objectIdSchema, ctx.params.id, 'id');
     const viewer = viewerOf(ctx);
-    const t = await dispatchTicket(id, { ...body, coUnitIds: body.coUnitIds ?? [] }, viewer);
+    const t = await runCommand(id, body.version, { kind: 'dispatch', leadUnitId: body.leadUnitId, coUnitIds: body.coUnitIds ?? [], ...(body.note ? { note: body.note } : {}) }, viewer);
     ctx.body = { ticket: ticketView(t, viewer, true) };
   });
 

@@ -1,0 +1,174 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { App as AntApp, Badge, Button, Card, Form, Input, Modal, Select, Table, Typography } from 'antd';
+import { api, ApiError, errorText, type Ticket, type Unit } from '../api.ts';
+import { useI18n } from '../i18n.tsx';
+import { useLiveReload } from '../live.tsx';
+import { navigate } from '../router.ts';
+import { StatusTag, UrgencyTag } from './common.tsx';
+
+const KIND_ORDER: Record<string, number> = { district: 0, street: 1, department: 2, enterprise: 3 };
+
+/** The dispatchers' manual queue (status=manual), live, oldest first, with the dispatch action. */
+export function ManualQueuePage() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { message } = AntApp.useApp();
+  const [rows, setRows] = useState<Ticket[]>([]);
+  const [units, setUnits] = useState<Unit[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [target, setTarget] = useState<Ticket | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm<{ leadUnitId: string; note?: string }>();
+  const shown = useRef(new Set<string>());
+  const seq = useRef(0);
+
+  const load = useCallback(async () => {
+    const my = ++seq.current;
+    setLoading(true);
+    try {
+      const r = await api<{ items: Ticket[] }>('GET', '/api/v1/tickets?status=manual&limit=200');
+      if (my !== seq.current) return;
+      // Oldest first: the queue is worked in arrival order, critical ones on top.
+      const rank: Record<string, number> = { critical: 0, urgent: 1, normal: 2 };
+      const items = [...r.items].sort((a, b) => (rank[a.urgency] ?? 3) - (rank[b.urgency] ?? 3) || a.createdAt.localeCompare(b.createdAt));
+      setRows(items);
+      shown.current = new Set(items.map((x) => x.id));
+    } catch (err) {
+      if (my === seq.current) message.error(errorText(err, i18n.lang));
+    } finally {
+      if (my === seq.current) setLoading(false);
+    }
+  }, [i18n.lang, message]);
+
+  useEffect(() => {
+    void load();
+    api<{ items: Unit[] }>('GET', '/api/v1/units')
+      .then((r) => setUnits(r.items.filter((u) => u.kind !== 'center')))
+      .catch(() => undefined);
+  }, [load]);
+
+  useLiveReload(() => void load(), (e) => e.status === 'manual' || shown.current.has(e.ticketId));
+
+  const unitOptions = useMemo(
+    () =>
+      [...units]
+        .sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) || a.name.localeCompare(b.name, 'zh-CN'))
+        .map((u) => ({ value: u._id, label: u.name })),
+    [units],
+  );
+
+  const dispatch = async () => {
+    if (!target) return;
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      await api('POST', `/api/v1/tickets/${target.id}/dispatch`, {
+        body: { version: target.version, leadUnitId: v.leadUnitId, ...(v.note?.trim() ? { note: v.note.trim() } : {}) },
+      });
+      message.success(t('dispatchDone', { number: target.number, unit: units.find((u) => u._id === v.leadUnitId)?.name ?? v.leadUnitId }));
+      setTarget(null);
+      void load();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        message.warning(t('conflict'));
+        setTarget(null);
+        void load();
+      } else {
+        message.error(errorText(err, i18n.lang));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card
+      title={
+        <span>
+          {t('queueTitle')} <Badge count={rows.length} showZero color={rows.length ? '#fa8c16' : '#bfbfbf'} data-testid="queue-count" />
+        </span>
+      }
+      extra={
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('newTicketsLive')}
+        </Typography.Text>
+      }
+    >
+      <Table<Ticket>
+        rowKey="id"
+        size="middle"
+        loading={loading && rows.length === 0}
+        dataSource={rows}
+        pagination={false}
+        locale={{ emptyText: t('queueEmpty') }}
+        data-testid="queue-table"
+        columns={[
+          {
+            title: t('number'),
+            dataIndex: 'number',
+            width: 150,
+            render: (v: string, r) => (
+              <a
+                href={`/tickets/${r.id}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(`/tickets/${r.id}`);
+                }}
+              >
+                {v}
+              </a>
+            ),
+          },
+          { title: t('status'), dataIndex: 'status', width: 110, render: (v: string) => <StatusTag status={v} /> },
+          { title: t('urgency'), dataIndex: 'urgency', width: 80, render: (v: string) => <UrgencyTag urgency={v} /> },
+          { title: t('type'), dataIndex: 'type', width: 90, render: (v: string) => i18n.type(v) },
+          { title: t('category'), dataIndex: 'category', width: 180, render: (c: Ticket['category']) => c?.path.slice(-2).join(' › ') ?? '-' },
+          { title: t('summary'), dataIndex: 'content', render: (v: string) => <span className="clip">{v}</span> },
+          { title: t('address'), dataIndex: 'location', width: 180, render: (l: Ticket['location']) => l.address ?? '-' },
+          { title: t('createdAt'), dataIndex: 'createdAt', width: 140, render: (v: string) => i18n.dateTime(v) },
+          {
+            title: '',
+            key: 'action',
+            width: 90,
+            render: (_: unknown, r) => (
+              <Button
+                type="primary"
+                size="small"
+                onClick={() => {
+                  form.resetFields();
+                  setTarget(r);
+                }}
+                data-testid={`dispatch-${r.number}`}
+              >
+                {t('dispatchOutcome')}
+              </Button>
+            ),
+          },
+        ]}
+      />
+      <Modal
+        open={!!target}
+        title={target ? `${t('dispatchOutcome')} ${target.number}` : ''}
+        okText={t('dispatchOutcome')}
+        cancelText={t('cancel')}
+        onOk={() => void dispatch()}
+        onCancel={() => setTarget(null)}
+        okButtonProps={{ loading: busy }}
+        destroyOnHidden
+      >
+        {target && <Typography.Paragraph className="clip">{target.content}</Typography.Paragraph>}
+        <Form form={form} layout="vertical">
+          <Form.Item label={t('dispatchTo')} name="leadUnitId" rules={[{ required: true, message: t('chooseUnit') }]}>
+            <Select
+              autoFocus
+              getPopupContainer={(node: HTMLElement) => node.parentElement ?? document.body}
+              showSearch={{ optionFilterProp: 'label' }} options={unitOptions} placeholder={t('chooseUnit')} data-testid="dispatch-unit" />
+          </Form.Item>
+          <Form.Item label={t('dispatchNote')} name="note">
+            <Input.TextArea rows={2} maxLength={500} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,137 @@
+/**
+ * `npm run bench:dispatch`: intake to dispatched. The server and the workers
+ * run as their own processes on the demo data (江州市 catalogue, classifier
+ * trained on the demo history). Calls are posted at a fixed 100/s; the time
+ * runs from sending the call to receiving the ticket's `dispatched` (or
+ * `parked`) event on a console socket. Then the routing worker's maximum
+ * throughput: a backlog routed as fast as it goes. Writes
+ * bench-results/dispatch.json.
+ */
+import { io as connect } from 'socket.io-client';
+import { connectMongo, disconnectMongo, syncAllIndexes } from '../../server/data/db.ts';
+import { Ticket } from '../../server/data/models/index.ts';
+import { retrainClassifier } from '../../server/services/classifier.ts';
+import { seedDemo, DEMO_PASSWORD } from '../seed/index.ts';
+import { freePort } from '../stores.ts';
+import { percentile, round, startBenchStores, startProcess, stopProcess, writeResults } from './harness.ts';
+
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const SECONDS = Number(process.env.BENCH_DURATION_SEC ?? 20);
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 3000);
+
+interface Call {
+  caller: { name?: string; phone: string };
+  type: string;
+  urgency: string;
+  title?: string;
+  content: string;
+  address?: string;
+  categoryCode?: string;
+}
+
+async function main() {
+  const stores = await startBenchStores();
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...stores.env, PORT: String(port), SERVICE_NAME: 'bench' };
+  await connectMongo(env.MONGODB_URI!);
+  await syncAllIndexes();
+  await seedDemo();
+  const trained = await retrainClassifier();
+  console.log(`classifier trained on ${trained?.records ?? 0} closed demo tickets`);
+  // The request pool: what the demo citizens wrote (half with the operator's category, half without).
+  const pool: Call[] = (await Ticket.find({}, { caller: 1, type: 1, urgency: 1, title: 1, content: 1, location: 1, category: 1 }).lean()).map((t, i) => ({
+    caller: { phone: t.caller.phone, ...(t.caller.name ? { name: t.caller.name } : {}) },
+    type: t.type,
+    urgency: t.urgency,
+    content: t.content,
+    ...(t.title ? { title: t.title } : {}),
+    ...(t.location?.address ? { address: t.location.address } : {}),
+    ...(i % 2 === 0 && t.category?.code ? { categoryCode: t.category.code } : {}),
+  }));
+
+  const server = await startProcess('server/main.ts', env, port);
+  let workers = await startProcess('workers/main.ts', env);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator1', password: DEMO_PASSWORD }) });
+    const { token } = (await login.json()) as { token: string };
+    const socket = connect(url, { auth: { token }, transports: ['websocket'] });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+
+    const sentAt = new Map<string, number>();
+    const routedAt = new Map<string, number>();
+    const outcome = { dispatched: 0, parked: 0 };
+    socket.on('ticket', (e: { type: string; ticketId: string }) => {
+      if ((e.type === 'dispatched' || e.type === 'parked') && !routedAt.has(e.ticketId)) {
+        routedAt.set(e.ticketId, performance.now());
+        outcome[e.type === 'dispatched' ? 'dispatched' : 'parked']++;
+      }
+    });
+
+    const post = async (call: Call) => {
+      const t0 = performance.now();
+      const res = await fetch(`${url}/api/v1/tickets`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(call) });
+      const body = (await res.json()) as { ticket?: { id: string } };
+      if (body.ticket) sentAt.set(body.ticket.id, t0);
+      return res.status;
+    };
+
+    console.log(`warm-up, then ${RATE} calls/s for ${SECONDS} s…`);
+    for (let i = 0; i < 20; i++) await post(pool[i % pool.length]!);
+    sentAt.clear();
+    routedAt.clear();
+    const total = RATE * SECONDS;
+    const start = performance.now();
+    const inflight: Promise<number>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inflight.push(post(pool[i % pool.length]!));
+    }
+    const statuses = await Promise.all(inflight);
+    const deadline = Date.now() + 30_000;
+    while ([...sentAt.keys()].some((id) => !routedAt.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const latencies = [...sentAt].filter(([id]) => routedAt.has(id)).map(([id, t0]) => routedAt.get(id)! - t0).sort((a, b) => a - b);
+    const lost = sentAt.size - latencies.length;
+
+    console.log(`routing throughput: ${BACKLOG} calls queued with the workers stopped, then routed…`);
+    await stopProcess(workers);
+    for (let i = 0; i < BACKLOG; i += 50) await Promise.all(pool.slice(0, 50).map((c) => post(c)));
+    const backlogIds = [...sentAt.keys()].filter((id) => !routedAt.has(id));
+    const t1 = performance.now();
+    workers = await startProcess('workers/main.ts', env);
+    while (backlogIds.some((id) => !routedAt.has(id)) && performance.now() - t1 < 300_000) await new Promise((r) => setTimeout(r, 50));
+    const firstRouted = Math.min(...backlogIds.map((id) => routedAt.get(id) ?? Infinity));
+    const lastRouted = Math.max(...backlogIds.map((id) => routedAt.get(id) ?? 0));
+    const routedPerSec = backlogIds.length / ((lastRouted - firstRouted) / 1000);
+    socket.close();
+
+    const results = {
+      rate: RATE,
+      calls: total,
+      non201: statuses.filter((s) => s !== 201).length,
+      p50Ms: round(percentile(latencies, 50)),
+      p95Ms: round(percentile(latencies, 95)),
+      p99Ms: round(percentile(latencies, 99)),
+      maxMs: round(latencies.at(-1) ?? NaN),
+      eventsMissing: lost,
+      autoDispatched: outcome.dispatched,
+      parked: outcome.parked,
+      routedPerSec: round(routedPerSec),
+      backlog: backlogIds.length,
+    };
+    console.table(results);
+    writeResults('dispatch', results);
+  } finally {
+    await stopProcess(workers);
+    await stopProcess(server);
+    await disconnectMongo();
+    await stores.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { Schema, model } from 'mongoose';
+import type { Catalogue, RoutingUnit } from '../domain/routing/route.ts';
+import { AreaModel, DispatchRuleModel, PlaceModel, Unit, fromStoredArea } from '../data/models/index.ts';
+
+/**
+ * Loads the dispatch catalogue for the routing worker and keeps it current:
+ * every admin edit stamps a new revision, and the worker re-reads the
+ * catalogue when the revision it holds is no longer the stored one, so an
+ * edit applies to the next ticket without a restart.
+ */
+const metaSchema = new Schema({ _id: String, revision: String, at: Date }, { versionKey: false });
+const CatalogueMeta = model('CatalogueMeta', metaSchema);
+
+/** Auto-dispatch threshold; below it a ticket is parked for a dispatcher. */
+export const AUTO_DISPATCH_AT = 0.55;
+
+/** Record that the catalogue changed (a fresh random revision: no counter, so no read-modify-write). */
+export async function touchCatalogue(): Promise<void> {
+  await CatalogueMeta.updateOne({ _id: 'catalogue' }, { $set: { revision: randomUUID(), at: new Date() } }, { upsert: true });
+}
+
+let cached: { revision: string | null; catalogue: Catalogue } | null = null;
+
+export async function loadCatalogue(): Promise<Catalogue> {
+  const meta = await CatalogueMeta.findById('catalogue').lean();
+  const revision = meta?.revision ?? null;
+  if (cached && cached.revision === revision) return cached.catalogue;
+  const [rules, places, areas, units] = await Promise.all([
+    DispatchRuleModel.find({ active: true }).lean(),
+    PlaceModel.find({}).lean(),
+    AreaModel.find({}).lean(),
+    Unit.find({ active: true }, { name: 1, shortName: 1, aliases: 1, kind: 1, parentId: 1, ancestors: 1, areaCode: 1 }).lean(),
+  ]);
+  const routingUnits: RoutingUnit[] = units.map((u) => ({
+    unitId: u._id,
+    unitName: u.name,
+    kind: u.kind,
+    parentId: u.parentId ?? null,
+    ancestors: u.ancestors,
+    ...(u.areaCode ? { areaCode: u.areaCode } : {}),
+    aliases: [...new Set([u.shortName, ...(u.aliases ?? [])].filter((a): a is string => !!a))],
+  }));
+  const catalogue: Catalogue = {
+    rules: rules.map(({ _id, ...r }) => ({ ...r, id: r.id ?? _id })),
+    places: places.map(({ _id, ...p }) => p),
+    areas: areas.map(fromStoredArea),
+    units: routingUnits,
+    supervisionUnitId: units.find((u) => u.kind === 'supervision')?._id ?? null,
+    autoDispatchAt: AUTO_DISPATCH_AT,
+  };
+  cached = { revision, catalogue };
+  return catalogue;
+}

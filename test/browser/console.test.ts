@@ -1,0 +1,168 @@
+/**
+ * The console in a real browser: Debian's chromium (scripts/ensure-chromium.ts)
+ * driven headless by playwright-core against a real server and workers on the
+ * isolated stores. Screenshots go to test-results/ (look at them).
+ */
+import test from 'ava';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/ensure-chromium.ts';
+import { eventually, startTestApp, type TestApp } from '../helpers/harness.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHOTS = path.join(ROOT, 'test-results');
+
+let app: TestApp;
+let browser: Browser;
+
+test.before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  app = await startTestApp({ workers: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+});
+
+test.after.always(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function newContext(): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  ctx.setDefaultTimeout(10_000);
+  return ctx;
+}
+
+async function login(page: Page, username: string): Promise<void> {
+  await page.goto(`${app.url}/`);
+  await page.locator('#login-username').fill(username);
+  await page.locator('#login-password').fill(app.fx.password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.locator('[data-testid="live-status"][data-connected="yes"]').waitFor();
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+test.serial('an operator logs a call; the dispatcher sees it in the manual queue without reload and dispatches it', async (t) => {
+  const phone = '13912345678';
+  // An earlier ticket of the same caller, shown as history while the operator types.
+  const op = await app.login('op');
+  const earlier = await app.api('POST', '/api/v1/tickets', {
+    token: op,
+    body: { caller: { phone, name: '陈女士' }, type: 'consult', content: '咨询社保卡补办需要哪些材料', outcome: { kind: 'direct_answer', answer: '携带身份证到社保服务窗口办理' } },
+  });
+  t.is(earlier.status, 201);
+
+  const dispCtx = await newContext();
+  const opCtx = await newContext();
+  try {
+    const disp = await dispCtx.newPage();
+    await login(disp, 'disp');
+    await disp.waitForURL(/\/queue$/);
+    await disp.getByText('人工派单队列').waitFor();
+    await shot(disp, '01-dispatcher-queue-empty');
+
+    const operator = await opCtx.newPage();
+    await login(operator, 'op');
+    await operator.waitForURL(/\/call$/);
+    // Keyboard-first: the phone field has the focus.
+    await operator.keyboard.type(phone);
+    await operator.locator('[data-testid="caller-history"]').getByText('咨询社保卡补办').waitFor();
+    await operator.keyboard.press('Tab');
+    await operator.keyboard.type('陈女士');
+    await operator.locator('#call-type').focus();
+    await operator.keyboard.type('投诉');
+    await operator.keyboard.press('Enter');
+    await operator.locator('#call-address').fill('东湖区湖滨路18号');
+    await operator.locator('#call-content').fill('湖滨路18号小区门口路灯连续一周不亮，夜间出行不安全，希望尽快维修。');
+
+    // The unsaved call survives a reload.
+    await operator.reload();
+    await operator.locator('[data-testid="live-status"][data-connected="yes"]').waitFor();
+    t.is(await operator.locator('#call-phone').inputValue(), phone);
+    t.regex(await operator.locator('#call-content').inputValue(), /路灯连续一周不亮/);
+    await shot(operator, '02-operator-call-form');
+
+    const sentAt = Date.now();
+    await operator.locator('#call-content').focus();
+    await operator.keyboard.press('Control+Enter');
+    await operator.getByText(/已受理，工单编号/).waitFor();
+    t.is(await operator.locator('#call-phone').inputValue(), '', 'the form is cleared for the next call');
+
+    // The routing worker parks it in `manual`; the dispatcher's queue shows it live.
+    const row = disp.locator('[data-testid="queue-table"] tr', { hasText: '路灯连续一周不亮' });
+    await row.waitFor({ timeout: 10_000 });
+    const seenMs = Date.now() - sentAt;
+    t.log(`ticket visible in the manual queue ${seenMs} ms after submit`);
+    t.true(seenMs < 5000, `appeared after ${seenMs} ms`);
+    await shot(disp, '03-dispatcher-queue-live');
+
+    await row.getByRole('button', { name: /派\s*单/ }).click();
+    const dialog = disp.getByRole('dialog');
+    await dialog.waitFor();
+    await disp.waitForFunction("!document.querySelector('.ant-zoom-appear, .ant-zoom-enter')"); // the modal has finished opening
+    await dialog.locator('input').first().fill('东湖区');
+    await disp.keyboard.press('Enter');
+    await shot(disp, '04-dispatch-dialog');
+    await dialog.getByRole('button', { name: /派\s*单/ }).click();
+    await disp.getByText(/已派单：/).waitFor();
+    await row.waitFor({ state: 'detached' });
+
+    const list = await app.api('GET', `/api/v1/tickets?phone=${phone}&status=dispatched`, { token: op });
+    t.is(list.body.items.length, 1);
+    t.is(list.body.items[0].lead.unitId, 'dist-a');
+  } finally {
+    await dispCtx.close();
+    await opCtx.close();
+  }
+});
+
+test.serial('a unit handler cannot open another unit’s ticket; its own unit can, with the caller masked', async (t) => {
+  const [op, disp] = await Promise.all([app.login('op'), app.login('disp')]);
+  const created = await app.api('POST', '/api/v1/tickets', {
+    token: op,
+    body: { caller: { phone: '13700007777', name: '刘先生' }, type: 'complaint', content: '东湖区某工地夜间施工噪音扰民', address: '东湖区建设路' },
+  });
+  const ticket = created.body.ticket;
+  const v = await eventually(async () => {
+    const r = await app.api('GET', `/api/v1/tickets/${ticket.id}`, { token: disp });
+    return r.body.ticket.status === 'manual' ? r.body.ticket.version : null;
+  });
+  const d = await app.api('POST', `/api/v1/tickets/${ticket.id}/dispatch`, { token: disp, body: { version: v, leadUnitId: 'dist-a' } });
+  t.is(d.status, 200);
+
+  const otherCtx = await newContext();
+  const ownCtx = await newContext();
+  try {
+    const other = await otherCtx.newPage();
+    await login(other, 'h-b');
+    await other.waitForURL(/\/tickets$/);
+    t.is(await other.locator('[data-testid="ticket-table"] tr', { hasText: '夜间施工噪音' }).count(), 0, 'not in 西城区 list');
+    await other.goto(`${app.url}/tickets/${ticket.id}`);
+    await other.getByText('无权查看该工单').waitFor();
+    t.is(await other.getByText('夜间施工噪音').count(), 0);
+    await shot(other, '05-handler-forbidden');
+
+    const own = await ownCtx.newPage();
+    await login(own, 'h-a');
+    await own.goto(`${app.url}/tickets/${ticket.id}`);
+    await own.locator('[data-testid="ticket-detail"]').getByText('东湖区某工地夜间施工噪音扰民').waitFor();
+    const text = await own.locator('[data-testid="ticket-detail"]').innerText();
+    t.false(text.includes('13700007777'), 'the unit sees a masked phone');
+    t.true(text.includes('137****7777'));
+    await shot(own, '06-handler-ticket-detail');
+
+    // The English switch (kept across reloads); Chinese stays the default elsewhere.
+    await own.getByRole('button', { name: 'English' }).click();
+    await own.getByText('History').waitFor();
+    await own.reload();
+    await own.getByText('History').waitFor();
+    await shot(own, '07-handler-ticket-detail-english');
+  } finally {
+    await otherCtx.close();
+    await ownCtx.close();
+  }
+});
