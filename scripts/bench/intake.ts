@@ -74,12 +74,12 @@ async function baseline(env: NodeJS.ProcessEnv, template: Record<string, unknown
         if (batch === 1) {
           const id = new Types.ObjectId();
           const i = n++;
-          await Ticket.collection.insertOne({ ...template, _id: id, number: `B-${i}`, intakeKey: `baseline:${i}` } as never);
+          await Ticket.collection.insertOne({ ...template, _id: id, number: `B${batch}-${i}`, intakeKey: `baseline:${batch}:${i}` } as never);
           await enqueueRouting(queue, id.toHexString());
         } else {
           const docs = Array.from({ length: batch }, () => {
             const i = n++;
-            return { ...template, _id: new Types.ObjectId(), number: `B-${i}`, intakeKey: `baseline:${i}` };
+            return { ...template, _id: new Types.ObjectId(), number: `B${batch}-${i}`, intakeKey: `baseline:${batch}:${i}` };
           });
           await Ticket.collection.insertMany(docs as never[], { ordered: false });
           await queue.addBulk(docs.map((d) => ({ name: 'route', data: { ticketId: d._id.toHexString() }, opts: { jobId: `route-${d._id.toHexString()}` } })));

@@ -16,10 +16,31 @@ export async function connectMongo(uri: string): Promise<typeof mongoose> {
   });
 }
 
+/**
+ * Build the indexes every list query needs. On FerretDB 1.24 (SQLite) only
+ * the unique ones are built: its SQLite backend pushes down nothing but an
+ * equality on _id, so secondary indexes are never used to answer a query and
+ * only cost writes (the ticket's searchTokens index alone stores the whole
+ * token array as one key). They keep their meaning as constraints there.
+ */
 export async function syncAllIndexes(): Promise<void> {
+  const ferret = await isFerretDB();
   for (const model of Object.values(mongoose.models)) {
-    await model.createIndexes();
+    if (!ferret) {
+      await model.createIndexes();
+      continue;
+    }
+    for (const [fields, options] of model.schema.indexes()) {
+      if (options?.unique) await model.collection.createIndex(fields as Record<string, 1 | -1>, options as Record<string, unknown>);
+    }
   }
+}
+
+export async function isFerretDB(): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('not connected');
+  const info = await db.admin().command({ buildInfo: 1 });
+  return 'ferretdbVersion' in info || 'ferretdb' in info;
 }
 
 export async function disconnectMongo(): Promise<void> {

@@ -8,8 +8,13 @@ import { logger } from '../logger.ts';
  * worker retrains on demand and on a schedule.
  */
 let cached: { id: string; model: CategoryClassifier } | null = null;
+/** A retrained model is picked up within this time (the check reads model documents of ~1 MB each on FerretDB). */
+const RECHECK_MS = 30_000;
+let checkedAt = 0;
 
 export async function currentClassifier(): Promise<CategoryClassifier | null> {
+  if (cached && Date.now() - checkedAt < RECHECK_MS) return cached.model;
+  checkedAt = Date.now();
   const latest = await ClassifierModel.findOne({ active: true }, { _id: 1 }).sort({ trainedAt: -1 }).lean();
   if (!latest) return null;
   const id = latest._id.toHexString();
