@@ -21,12 +21,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
   await syncAllIndexes();
   const redis = createRedis(config.REDIS_URL, 'producer');
   const routingQueue = createQueue(QUEUES.routing, redis, config.REDIS_PREFIX);
-  routingQueue.on('error', (err) => logger.debug({ err: err.message }, 'routing queue error'));
-  registerQueueMetrics([routingQueue]);
+  const maintenanceQueue = createQueue(QUEUES.maintenance, redis, config.REDIS_PREFIX);
+  for (const q of [routingQueue, maintenanceQueue]) q.on('error', (err) => logger.debug({ queue: q.name, err: err.message }, 'queue error'));
+  registerQueueMetrics([routingQueue, maintenanceQueue]);
   const deps: AppDeps = {
     config,
     redis,
     routingQueue,
+    maintenanceQueue,
     tokens: new TokenService(config.AUTH_SECRET, config.TOKEN_TTL_MINUTES),
     limits: createRateLimits(redis, config),
     events: new EventPublisher(redis, config.REDIS_PREFIX),
@@ -50,6 +52,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await routingQueue.close();
+      await maintenanceQueue.close();
       redis.disconnect();
       await disconnectMongo();
     },

@@ -48,6 +48,12 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
     { name: 'reconcile-routing', opts: { removeOnComplete: 100, removeOnFail: 100 } },
   );
 
+  // The category classifier learns from the day's closed tickets every night.
+  await maintenanceQueue.upsertJobScheduler(
+    'retrain-classifier',
+    { pattern: '0 3 * * *', tz: 'Asia/Shanghai' },
+    { name: 'retrain-classifier', opts: { removeOnComplete: 30, removeOnFail: 30 } },
+  );
   await maintenanceQueue.upsertJobScheduler(
     'reconcile-timers',
     { every: config.TIMER_RECONCILE_INTERVAL_SEC * 1000 },

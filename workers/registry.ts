@@ -2,7 +2,7 @@ import type { Processor } from 'bullmq';
 import { QUEUES, type QueueName } from '../server/queue/queues.ts';
 import { routingProcessor } from './routing.ts';
 import { maintenanceProcessor } from './maintenance.ts';
-import { notificationsProcessor, reconcileTimersJob, timersProcessor } from './timers.ts';
+import { notificationsProcessor, timersProcessor } from './timers.ts';
 
 /**
  * Every queue's processor, registered in one place and checked at start-up
@@ -17,11 +17,7 @@ export interface Registration {
 
 export const REGISTRY: Record<QueueName, Registration> = {
   [QUEUES.routing]: { processor: routingProcessor, concurrency: 16, jobNames: ['route'] },
-  [QUEUES.maintenance]: {
-    processor: (job) => (job.name === 'reconcile-timers' ? reconcileTimersJob() : maintenanceProcessor(job)),
-    concurrency: 1,
-    jobNames: ['reconcile-routing', 'reconcile-timers'],
-  },
+  [QUEUES.maintenance]: { processor: maintenanceProcessor, concurrency: 1, jobNames: ['reconcile-routing', 'reconcile-timers', 'retrain-classifier'] },
   [QUEUES.timers]: { processor: timersProcessor, concurrency: 8, jobNames: ['fire'] },
   [QUEUES.notifications]: { processor: notificationsProcessor, concurrency: 8, jobNames: ['deliver'] },
 };

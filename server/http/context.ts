@@ -13,6 +13,7 @@ export interface AppDeps {
   config: Config;
   redis: Redis;
   routingQueue: Queue;
+  maintenanceQueue: Queue;
   tokens: TokenService;
   limits: RateLimits;
   events: EventPublisher;

@@ -81,3 +81,36 @@ test('operators get a unit suggestion while typing; units may not use it', async
   const denied = await app.api('POST', '/api/v1/suggest', { token: await app.login('h-a'), body: { content: '电梯' } });
   t.is(denied.status, 403);
 });
+
+test.serial('an admin retrains the classifier on demand from closed tickets; operators then get category suggestions', async (t) => {
+  const { ClassifierModel, Category } = await import('../../server/data/models/index.ts');
+  const { Types } = await import('mongoose');
+  await Category.insertMany([
+    { _id: '02', name: '城市管理', parentId: null, level: 1, path: ['城市管理'] },
+    { _id: '0201', name: '市容环境', parentId: '02', level: 2, path: ['城市管理', '市容环境'] },
+    { _id: '020101', name: '占道经营', parentId: '0201', level: 3, path: ['城市管理', '市容环境', '占道经营'] },
+  ]);
+  const now = new Date();
+  const closed = (i: number, code: string, path: string[], content: string) => ({
+    _id: new Types.ObjectId(), number: `20260101-${String(900000 + i)}`, day: '2026-01-01', channel: 'phone',
+    caller: { phone: '13800000000', phoneLast4: '0000' }, type: 'help', urgency: 'normal', content, category: { code, path },
+    location: {}, confidential: false, status: 'closed', owner: { kind: 'center', id: null, name: '中心' }, coUnits: [], scopeUnitIds: [],
+    overdue: false, intakeKey: `train:${i}`, intakeFingerprint: 'x', searchTokens: [], version: 1, history: [], createdAt: now, updatedAt: now,
+  });
+  const docs = [];
+  for (let i = 0; i < 15; i++) docs.push(closed(i, '010101', ['城乡建设', '物业管理', '电梯故障'], `${i}号楼电梯故障停运，困人，物业不修`));
+  for (let i = 15; i < 30; i++) docs.push(closed(i, '020101', ['城市管理', '市容环境', '占道经营'], `菜市场门口${i}个摊贩占道经营堵路`));
+  await Ticket.collection.insertMany(docs as never[]);
+
+  t.is((await app.api('POST', '/api/v1/admin/classifier/retrain', { token: await app.login('disp') })).status, 403);
+  const queued = await app.api('POST', '/api/v1/admin/classifier/retrain', { token: await app.login('admin') });
+  t.is(queued.status, 202);
+  await eventually(async () => (await ClassifierModel.countDocuments({})) > 0, 30_000);
+  const info = await app.api('GET', '/api/v1/admin/classifier', { token: await app.login('admin') });
+  t.is(info.body.classifier.records, 30);
+  t.falsy(info.body.classifier.model, 'the model itself is not sent');
+  await new Promise((r) => setTimeout(r, 50));
+  const s = await app.api('POST', '/api/v1/suggest', { token: await app.login('op'), body: { content: '小区电梯又故障了，老人被困' } });
+  t.is(s.body.categories[0].code, '010101');
+  t.deepEqual(s.body.categories[0].path, ['城乡建设', '物业管理', '电梯故障']);
+});

@@ -6,7 +6,7 @@ import { parseInput } from '../validate.ts';
 import { REQUEST_TYPE_KEYS } from '../../domain/ticket.ts';
 import { route } from '../../domain/routing/route.ts';
 import { UNIT_KINDS } from '../../data/models/unit.ts';
-import { AreaModel, Category, DispatchRuleModel, PlaceModel, Unit, toStoredArea } from '../../data/models/index.ts';
+import { AreaModel, Category, ClassifierModel, DispatchRuleModel, PlaceModel, Unit, toStoredArea } from '../../data/models/index.ts';
 import { loadCatalogue, touchCatalogue } from '../../services/catalogue.ts';
 import { currentClassifier } from '../../services/classifier.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
@@ -111,6 +111,17 @@ export function catalogueRoutes(deps: AppDeps): Router<AppState> {
       autoDispatch: decision.decision === 'dispatch',
       explanation: decision.explanation,
     };
+  });
+
+  // The category classifier: its latest held-back report, and retraining on demand.
+  r.get('/admin/classifier', admin, async (ctx) => {
+    const latest = await ClassifierModel.findOne({ active: true }, { model: 0 }).sort({ trainedAt: -1 }).lean();
+    ctx.body = { classifier: latest ?? null };
+  });
+  r.post('/admin/classifier/retrain', admin, async (ctx) => {
+    const job = await deps.maintenanceQueue.add('retrain-classifier', {}, { removeOnComplete: 30, removeOnFail: 30 });
+    ctx.status = 202;
+    ctx.body = { queued: true, jobId: job.id };
   });
 
   // Rules.
