@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
-import { Ticket, type TicketDoc } from '../server/data/models/index.ts';
+import { Ticket, UnresolvedByPhone, type TicketDoc, type UnresolvedItem } from '../server/data/models/index.ts';
+import { EXPLAIN_FROM_REPEAT, SAME_MATTER_AT, SUPERVISION_FROM_REPEAT, similarity } from '../server/domain/repeats.ts';
 import { applyTicketChange } from '../server/data/tickets.ts';
 import type { RoutingJob } from '../server/queue/queues.ts';
 import { route, type RoutingDecision } from '../server/domain/routing/route.ts';
@@ -21,7 +22,7 @@ const ROUTER_EVENT_ACTOR: HistoryEvent['actor'] = { id: null, name: '智能派�
  * means a retried or duplicated job can never dispatch twice.
  */
 export async function routingProcessor(job: Job<RoutingJob>): Promise<string> {
-  const t = await Ticket.findById(job.data.ticketId, { searchTokens: 0 }).lean<TicketDoc>();
+  const t = await Ticket.findById(job.data.ticketId).lean<TicketDoc>();
   if (!t) {
     logger.warn({ ticketId: job.data.ticketId }, 'routing: ticket not found');
     return 'missing';
@@ -41,6 +42,20 @@ export async function routingProcessor(job: Job<RoutingJob>): Promise<string> {
     },
     catalogue,
   );
+  const repeat = await findRepeat(t);
+  const repeatSet = repeat ? { repeatOf: repeat.ticketId, repeatCount: repeat.repeatCount + 1 } : {};
+  if (repeat) {
+    const n = repeat.repeatCount + 1;
+    decision.explanation.unshift(`重复件：与已办结未解决的工单 ${repeat.number} 为同一诉求（第 ${n} 次反映）`);
+    if (n >= SUPERVISION_FROM_REPEAT && catalogue.supervisionUnitId) {
+      // The third time an unresolved matter comes back, supervision takes it over directly.
+      const sup = catalogue.units.find((u) => u.unitId === catalogue.supervisionUnitId)!;
+      Object.assign(decision, { decision: 'dispatch', lead: { unitId: sup.unitId, unitName: sup.unitName }, coUnits: [], confidence: 1 });
+      decision.explanation.push(`重复反映达 ${n} 次，由${sup.unitName}直接督办`);
+    } else if (n >= EXPLAIN_FROM_REPEAT) {
+      decision.explanation.push('承办单位答复时须说明问题原因和责任主体');
+    }
+  }
   const routing = summary(decision, guesses);
   const now = new Date();
   if (decision.decision === 'dispatch' && decision.lead) {
@@ -53,12 +68,12 @@ export async function routingProcessor(job: Job<RoutingJob>): Promise<string> {
       { kind: 'dispatch', lead: withAncestors(decision.lead.unitId), coUnits: decision.coUnits.map((c) => withAncestors(c.unitId)), note: decision.explanation.join('；') },
       ROUTER,
       now,
-      { systemActor: ROUTER_EVENT_ACTOR, set: { routing } },
+      { systemActor: ROUTER_EVENT_ACTOR, set: { routing, ...repeatSet } },
     );
     return 'dispatched';
   }
   await applyTicketChange(t._id, { version: t.version, historyLength: t.history.length }, {
-    set: { status: 'manual', routing },
+    set: { status: 'manual', routing, ...repeatSet },
     events: [
       {
         at: now,
@@ -70,6 +85,20 @@ export async function routingProcessor(job: Job<RoutingJob>): Promise<string> {
     ],
   });
   return 'parked';
+}
+
+/** The caller's earlier matter that closed unresolved and this request repeats, if any (within 90 days). */
+async function findRepeat(t: TicketDoc): Promise<UnresolvedItem | null> {
+  const memory = await UnresolvedByPhone.findById(t.caller.phone).lean();
+  const since = Date.now() - 90 * 24 * 3600_000;
+  // Of the matching earlier matters, the latest in the chain (highest repeat count) counts.
+  let best: UnresolvedItem | null = null;
+  for (const item of memory?.items ?? []) {
+    if (new Date(item.closedAt).getTime() < since || item.ticketId === t._id.toHexString()) continue;
+    if (similarity(t.searchTokens, item.tokens) < SAME_MATTER_AT) continue;
+    if (!best || item.repeatCount > best.repeatCount) best = item;
+  }
+  return best;
 }
 
 /** What the dispatcher's queue shows: the suggestion, how sure, and why. */

@@ -217,6 +217,9 @@ export interface TicketRecord {
   reviewRejections?: number;
   callback?: CallbackResult;
   redoCount?: number;
+  /** 重复件: the earlier closed-unresolved ticket this one repeats, and how many times the matter has come back. */
+  repeatOf?: import('mongoose').Types.ObjectId;
+  repeatCount?: number;
   /** The routing worker's decision: suggestion, confidence and reasons (shown in the dispatch queue). */
   routing?: Record<string, unknown>;
   /** Idempotency scope+key; tickets without a client key get a unique generated one. */
@@ -264,6 +267,9 @@ export interface Reply {
   by: { id: string; name: string };
   /** Why the lead replied before every co-handling part was in. */
   override?: string;
+  /** Required from the second repeat of an unresolved matter: the cause and who is responsible. */
+  cause?: string;
+  responsibility?: string;
 }
 
 export interface CallbackResult {

@@ -12,7 +12,9 @@ import {
   type TicketRecord,
   type TicketStatus,
   type UnitRef,
+  OPEN_STATUSES,
 } from './ticket.ts';
+import { EXPLAIN_FROM_REPEAT } from './repeats.ts';
 
 /**
  * The closed loop of domain.md §2 as pure functions: (ticket, command, actor,
@@ -26,7 +28,7 @@ export interface Change {
 }
 
 export type WorkflowTicket = Pick<TicketRecord, 'status'> &
-  Partial<Pick<TicketRecord, 'lead' | 'coUnits' | 'returnCount' | 'returnRequest' | 'coParts' | 'reply' | 'redoCount' | 'contactedAt' | 'reviewRejections'>>;
+  Partial<Pick<TicketRecord, 'lead' | 'coUnits' | 'returnCount' | 'returnRequest' | 'coParts' | 'reply' | 'redoCount' | 'contactedAt' | 'reviewRejections' | 'repeatCount'>>;
 
 export interface UnitWithAncestors extends UnitRef {
   ancestors: string[];
@@ -49,7 +51,8 @@ export type Command =
   | { kind: 'decide_return'; approve: boolean; reason: string }
   | { kind: 'arbitrate'; lead: UnitWithAncestors; coUnits: UnitWithAncestors[]; reason: string }
   | { kind: 'co_report'; text: string }
-  | { kind: 'reply'; result: ReplyResult; text: string; override?: string }
+  | { kind: 'reply'; result: ReplyResult; text: string; override?: string; cause?: string; responsibility?: string }
+  | { kind: 'merge'; parent: { id: string; number: string; status: TicketStatus }; note?: string }
   | { kind: 'review'; approve: boolean; reason?: string }
   | { kind: 'callback'; satisfaction: Satisfaction; resolved: boolean; unitFault: boolean; note?: string };
 
@@ -69,6 +72,7 @@ export const COMMAND_ROLES: Record<CommandKind, readonly Role[]> = {
   reply: ['unit_handler'],
   review: ['dispatcher', 'manager', 'admin'],
   callback: ['operator', 'dispatcher', 'admin'],
+  merge: ['operator', 'dispatcher', 'admin'],
 };
 
 /** Statuses each command may start from. */
@@ -85,6 +89,7 @@ export const COMMAND_FROM: Record<CommandKind, readonly TicketStatus[]> = {
   reply: ['accepted'],
   review: ['replied'],
   callback: ['callback'],
+  merge: ['new', 'manual'],
 };
 
 const LABEL: Record<CommandKind, string> = {
@@ -100,6 +105,7 @@ const LABEL: Record<CommandKind, string> = {
   reply: '答复',
   review: '审核答复',
   callback: '登记回访',
+  merge: '并单',
 };
 
 export function assertStatus(t: Pick<TicketRecord, 'status'>, allowed: readonly TicketStatus[], action: string): void {
@@ -266,11 +272,32 @@ export function decide(t: WorkflowTicket, cmd: Command, by: Actor, at: Date, set
           missing: missing.map((u) => u.unitId),
         });
       }
+      // From the second repeat of an unresolved matter the reply must say why and who is responsible.
+      const explain = (t.repeatCount ?? 0) >= EXPLAIN_FROM_REPEAT;
+      const cause = cmd.cause?.trim();
+      const responsibility = cmd.responsibility?.trim();
+      if (explain && (!cause || !responsibility)) {
+        throw new ValidationError(
+          [
+            ...(cause ? [] : [{ field: 'cause', problem: `该诉求已重复 ${t.repeatCount} 次，须说明问题原因 (repeat: state the cause)` }]),
+            ...(responsibility ? [] : [{ field: 'responsibility', problem: '须说明责任主体 (repeat: state who is responsible)' }]),
+          ],
+        );
+      }
       return {
         set: {
           status: 'replied',
           repliedAt: at,
-          reply: { result: cmd.result, text, at, unitId: lead.unitId, by: person(by), ...(missing.length && override ? { override } : {}) },
+          reply: {
+            result: cmd.result,
+            text,
+            at,
+            unitId: lead.unitId,
+            by: person(by),
+            ...(missing.length && override ? { override } : {}),
+            ...(cause ? { cause } : {}),
+            ...(responsibility ? { responsibility } : {}),
+          },
         },
         events: [
           {
@@ -295,6 +322,15 @@ export function decide(t: WorkflowTicket, cmd: Command, by: Actor, at: Date, set
       return {
         set: { status: 'accepted', reviewRejections: (t.reviewRejections ?? 0) + 1 },
         events: [{ at, type: 'review_rejected', actor, note: reason }],
+      };
+    }
+    case 'merge': {
+      if (!OPEN_STATUSES.includes(cmd.parent.status) || cmd.parent.status === 'merged') {
+        throw new ConflictError('invalid_merge', `只能并入未办结的工单（${cmd.parent.number} 当前为 ${cmd.parent.status}）(merge into an open ticket)`);
+      }
+      return {
+        set: { status: 'merged', mergedInto: cmd.parent.id, owner: { kind: 'center', id: null, name: '12345热线中心' } },
+        events: [{ at, type: 'merged', actor, public: true, note: `与工单 ${cmd.parent.number} 为同一诉求，已并案办理${cmd.note ? `：${cmd.note}` : ''}`, data: { parent: cmd.parent.number } }],
       };
     }
     case 'callback': {

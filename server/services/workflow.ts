@@ -4,16 +4,18 @@ import { deadlineChangeForDispatch, redoLimitChange, scheduleTimersFor } from '.
 import type { Viewer } from '../domain/access.ts';
 import { WorkCalendar } from '../domain/calendar.ts';
 import { applyTicketChange, versionConflict } from '../data/tickets.ts';
-import { Ticket, Unit, type TicketDoc } from '../data/models/index.ts';
+import { Ticket, Unit, UnresolvedByPhone, type TicketDoc, type UnresolvedItem } from '../data/models/index.ts';
+import { closedUnresolved } from '../domain/repeats.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { assertCanSee } from './ticket-view.ts';
 
 /** Commands as they arrive from the API: units by id, resolved here. */
 export type CommandInput =
-  | Exclude<Command, { kind: 'dispatch' | 'redispatch' | 'arbitrate' | 'request_return' }>
+  | Exclude<Command, { kind: 'dispatch' | 'redispatch' | 'arbitrate' | 'request_return' | 'merge' }>
   | { kind: 'dispatch'; leadUnitId: string; coUnitIds?: string[]; note?: string }
   | { kind: 'redispatch' | 'arbitrate'; leadUnitId: string; coUnitIds?: string[]; reason: string }
-  | { kind: 'request_return'; reason: string };
+  | { kind: 'request_return'; reason: string }
+  | { kind: 'merge'; parentId: string; note?: string };
 
 /** Working days a unit has to return a ticket it is not responsible for (Shandong: 2). */
 const RETURN_WINDOW_WORKING_DAYS = 2;
@@ -47,9 +49,33 @@ async function toCommand(input: CommandInput, t: TicketDoc): Promise<Command> {
       const from = lastDispatchAt(t);
       return { kind: 'request_return', reason: input.reason, returnWindowEndsAt: from ? calendar.addWorkingDays(from, RETURN_WINDOW_WORKING_DAYS) : null };
     }
+    case 'merge': {
+      const parent = await Ticket.findById(input.parentId, { number: 1, status: 1, mergedInto: 1 }).lean();
+      if (!parent) throw new ValidationError([{ field: 'parentId', problem: '要并入的工单不存在 (unknown ticket)' }]);
+      if (parent._id.equals(t._id)) throw new ValidationError([{ field: 'parentId', problem: '不能并入自身 (cannot merge into itself)' }]);
+      return { kind: 'merge', parent: { id: parent._id.toHexString(), number: parent.number, status: parent.status }, ...(input.note ? { note: input.note } : {}) };
+    }
     default:
       return input;
   }
+}
+
+const REMEMBER_UNRESOLVED = 20;
+
+/** Remember a matter that closed unresolved, so its repeat is recognised (see workers/routing.ts). */
+async function rememberUnresolved(t: TicketDoc): Promise<void> {
+  if (!closedUnresolved(t)) return;
+  const item: UnresolvedItem = {
+    ticketId: t._id.toHexString(),
+    number: t.number,
+    closedAt: t.closure?.at ?? new Date(),
+    repeatCount: t.repeatCount ?? 0,
+    tokens: t.searchTokens.slice(0, 300),
+    ...(t.location?.areaCode ? { areaCode: t.location.areaCode } : {}),
+  };
+  const current = await UnresolvedByPhone.findById(t.caller.phone).lean();
+  const items = [item, ...(current?.items ?? []).filter((i) => i.ticketId !== item.ticketId)].slice(0, REMEMBER_UNRESOLVED);
+  await UnresolvedByPhone.updateOne({ _id: t.caller.phone }, { $set: { items } }, { upsert: true });
 }
 
 /**
@@ -102,5 +128,6 @@ export async function applyCommand(
     events: [...change.events, ...(clock?.events ?? [])],
   });
   if (clock) await scheduleTimersFor(updated);
+  if (updated.status === 'closed') await rememberUnresolved(updated);
   return updated;
 }

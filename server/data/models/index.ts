@@ -17,3 +17,4 @@ export {
   NotificationDelivery,
 } from './time-limits.ts';
 export { DispatchRuleModel, PlaceModel, AreaModel, ClassifierModel, toStoredArea, fromStoredArea, type StoredArea } from './catalogue.ts';
+export { UnresolvedByPhone, type UnresolvedItem } from './unresolved.ts';

@@ -76,6 +76,8 @@ const ticketSchema = new Schema<TicketRecord>(
     callback: { type: Schema.Types.Mixed },
     redoCount: { type: Number, default: 0 },
     routing: { type: Schema.Types.Mixed },
+    repeatOf: { type: Schema.Types.ObjectId },
+    repeatCount: { type: Number, default: 0 },
     /** Idempotency scope+key; tickets without a client key get a unique generated one. */
     intakeKey: { type: String, required: true },
     intakeFingerprint: { type: String, required: true },
@@ -103,6 +105,7 @@ ticketSchema.index({ 'deadlines.escalation': 1, status: 1 });
 ticketSchema.index({ searchTokens: 1 });
 // Caller history and duplicate hints at intake.
 ticketSchema.index({ 'caller.phone': 1, createdAt: -1 });
+ticketSchema.index({ mergedInto: 1 });
 
 export type TicketDoc = TicketRecord;
 export const Ticket = model<TicketRecord>('Ticket', ticketSchema);

@@ -71,7 +71,7 @@ export function publicRoutes(deps: AppDeps): Router<AppState> {
     const number = ctx.params.number!;
     if (!TICKET_NUMBER_PATTERN.test(number)) throw new ValidationError([{ field: 'number', problem: '工单编号格式不正确 (ticket number like 20261122-000123)' }]);
     const q = parseInput(lookupSchema, ctx.query);
-    const t = await Ticket.findOne({ number }, { history: 1, status: 1, number: 1, caller: 1, createdAt: 1, closure: 1, type: 1 }).lean();
+    const t = await Ticket.findOne({ number }, { history: 1, status: 1, number: 1, caller: 1, createdAt: 1, closure: 1, type: 1, mergedInto: 1 }).lean();
     // The same 404 for a wrong number and a wrong secret: nothing tells which part was wrong.
     const notFound = new NotFoundError('工单或验证信息');
     if (!t) throw notFound;
@@ -79,16 +79,20 @@ export function publicRoutes(deps: AppDeps): Router<AppState> {
       ? safeEqual(q.code, publicQueryCode(deps.config.AUTH_SECRET, t._id.toHexString()))
       : safeEqual(q.phoneLast4 ?? '', t.caller.phoneLast4);
     if (!ok) throw notFound;
+    // A merged request follows the ticket it joined: every caller sees the same progress and reply.
+    const parent = t.mergedInto ? await Ticket.findById(t.mergedInto, { history: 1, status: 1, number: 1, closure: 1 }).lean() : null;
+    const shown = parent ?? t;
+    const progress = (h: (typeof t.history)[number]) => ({ at: h.at, type: h.type, ...(h.public || h.type === 'direct_answered' ? { text: h.note ?? null } : {}) });
+    const isPublic = (h: (typeof t.history)[number]) => h.public || ['created', 'dispatched', 'closed', 'direct_answered'].includes(h.type);
     ctx.body = {
       number: t.number,
-      status: t.status,
-      statusLabel: STATUSES[t.status as TicketStatus],
+      ...(parent ? { mergedInto: parent.number } : {}),
+      status: shown.status,
+      statusLabel: STATUSES[shown.status as TicketStatus],
       createdAt: t.createdAt,
-      closedAt: t.closure?.at ?? null,
-      // Only events marked public (replies to the citizen) and the bare milestones.
-      progress: t.history
-        .filter((h) => h.public || ['created', 'dispatched', 'closed', 'direct_answered'].includes(h.type))
-        .map((h) => ({ at: h.at, type: h.type, ...(h.public || h.type === 'direct_answered' ? { text: h.note ?? null } : {}) })),
+      closedAt: shown.closure?.at ?? null,
+      // Only events marked public (the approved reply, the closure) and the bare milestones.
+      progress: [...t.history.filter(isPublic).map(progress), ...(parent ? parent.history.filter(isPublic).filter((h) => h.type !== 'created').map(progress) : [])],
     };
   });
 

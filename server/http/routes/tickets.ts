@@ -5,10 +5,11 @@ import type { AppDeps, AppState } from '../context.ts';
 import { authenticate, requireRole, viewerOf } from '../middleware.ts';
 import { parseInput } from '../validate.ts';
 import { DISPATCH_ROLES, INTAKE_ROLES, ticketScopeFilter } from '../../domain/access.ts';
-import { EMERGENCY_LINE_KEYS, REQUEST_TYPE_KEYS, STATUS_KEYS, URGENCY_KEYS, type IntakeInput } from '../../domain/ticket.ts';
+import { EMERGENCY_LINE_KEYS, OPEN_STATUSES, REQUEST_TYPE_KEYS, STATUS_KEYS, URGENCY_KEYS, type IntakeInput } from '../../domain/ticket.ts';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket-number.ts';
 import { ESCALATION_KEYS } from '../../domain/deadlines.ts';
-import { queryTokens } from '../../domain/text.ts';
+import { queryTokens, searchTokens } from '../../domain/text.ts';
+import { matchCandidates } from '../../domain/repeats.ts';
 import { intake } from '../../services/intake.ts';
 import { runCommand } from '../../services/workflow.ts';
 import { assertCanSee, auditCallerView, ticketView } from '../../services/ticket-view.ts';
@@ -63,6 +64,15 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
     }
     return parts as T[];
   });
+
+const duplicatesQuerySchema = z.strictObject({
+  phone: phoneSchema.optional(),
+  title: text(100).optional(),
+  content: text(5000).optional(),
+  address: text(200).optional(),
+  areaCode: text(32).optional(),
+  days: z.coerce.number().int().min(1).max(365).default(30),
+});
 
 const listQuerySchema = z.strictObject({
   status: csv(STATUS_KEYS).optional(),
@@ -155,6 +165,26 @@ export function ticketRoutes(deps: AppDeps): Router<AppState> {
     const viewer = viewerOf(ctx);
     const t = await runCommand(id, body.version, { kind: 'dispatch', leadUnitId: body.leadUnitId, coUnitIds: body.coUnitIds ?? [], ...(body.note ? { note: body.note } : {}) }, viewer);
     ctx.body = { ticket: ticketView(t, viewer, true) };
+  });
+
+  // 并单 hints while an operator types: open tickets of the same caller, or similar text in the same area.
+  r.get('/duplicates', requireRole(INTAKE_ROLES), async (ctx) => {
+    const q = parseInput(duplicatesQuerySchema, ctx.query);
+    const since = new Date(Date.now() - q.days * 24 * 3600_000);
+    const open = { status: { $in: OPEN_STATUSES.filter((s) => s !== 'merged') }, createdAt: { $gte: since } };
+    const tokens = searchTokens([q.title, q.content].filter(Boolean).join(' '));
+    const fields = { number: 1, status: 1, content: 1, searchTokens: 1, createdAt: 1, caller: 1, location: 1 };
+    // The caller's own open tickets, and the newest open tickets to compare the text with.
+    const [mine, recent] = await Promise.all([
+      q.phone ? Ticket.find({ ...open, 'caller.phone': q.phone }, fields).sort({ createdAt: -1 }).limit(50).lean<TicketDoc[]>() : [],
+      tokens.length ? Ticket.find(open, fields).sort({ createdAt: -1 }).limit(500).lean<TicketDoc[]>() : [],
+    ]);
+    const candidates = [...new Map([...mine, ...recent].map((c) => [c._id.toHexString(), c])).values()];
+    const matches = matchCandidates({ phone: q.phone ?? '', tokens, ...(q.areaCode ? { areaCode: q.areaCode } : {}), ...(q.address ? { address: q.address } : {}) }, candidates);
+    const byId = new Map(candidates.map((c) => [c._id.toHexString(), c]));
+    ctx.body = {
+      items: matches.slice(0, 10).map((m) => ({ ...m, content: byId.get(m.ticketId)!.content, createdAt: byId.get(m.ticketId)!.createdAt })),
+    };
   });
 
   r.get('/:ref', async (ctx) => {

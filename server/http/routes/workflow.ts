@@ -22,7 +22,15 @@ const ACTIONS = {
   request_return: z.strictObject({ version, reason: text(1000) }),
   decide_return: z.strictObject({ version, approve: z.boolean(), reason: text(1000) }),
   co_report: z.strictObject({ version, text: text(5000) }),
-  reply: z.strictObject({ version, result: z.enum(REPLY_RESULT_KEYS), text: text(5000), override: text(500).optional() }),
+  reply: z.strictObject({
+    version,
+    result: z.enum(REPLY_RESULT_KEYS),
+    text: text(5000),
+    override: text(500).optional(),
+    cause: text(1000).optional(),
+    responsibility: text(500).optional(),
+  }),
+  merge: z.strictObject({ version, parentId: z.string().regex(/^[0-9a-f]{24}$/, '应为 24 位工单 ID (ticket id)'), note: text(500).optional() }),
   review: z.strictObject({ version, approve: z.boolean(), reason: text(1000).optional() }),
   callback: z.strictObject({
     version,
