@@ -8,6 +8,7 @@ import { createQueue, QUEUES } from '../server/queue/queues.ts';
 import { reconcileRouting } from '../server/queue/reconcile.ts';
 import { REGISTRY, checkRegistry } from './registry.ts';
 import { setWorkerContext } from './context.ts';
+import { ClassifierModel } from '../server/data/models/index.ts';
 import { EventPublisher } from '../server/realtime/publish.ts';
 import { installTicketPublisher } from '../server/realtime/bus.ts';
 import { closeTimeLimits, configureTimeLimits, reconcileTimers } from '../server/services/deadlines.ts';
@@ -48,6 +49,10 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
     { name: 'reconcile-routing', opts: { removeOnComplete: 100, removeOnFail: 100 } },
   );
 
+  // A fresh installation gets its first classifier now rather than at night.
+  if ((await ClassifierModel.countDocuments({})) === 0) {
+    await maintenanceQueue.add('retrain-classifier', {}, { jobId: 'retrain-initial', removeOnComplete: true, removeOnFail: 30 });
+  }
   // The category classifier learns from the day's closed tickets every night.
   await maintenanceQueue.upsertJobScheduler(
     'retrain-classifier',
