@@ -22,6 +22,23 @@ const ROUTER_EVENT_ACTOR: HistoryEvent['actor'] = { id: null, name: '智能派�
  * means a retried or duplicated job can never dispatch twice.
  */
 export async function routingProcessor(job: Job<RoutingJob>): Promise<string> {
+  try {
+    return await routeTicket(job);
+  } catch (err) {
+    // 件件有着落: on its last attempt a ticket that cannot be routed goes to the dispatchers, never nowhere.
+    if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw err;
+    logger.error({ ticketId: job.data.ticketId, err: (err as Error).message }, 'routing failed; parking the ticket');
+    const t = await Ticket.findById(job.data.ticketId, { status: 1, version: 1, history: 1 }).lean<TicketDoc>();
+    if (!t || t.status !== 'new') throw err;
+    await applyTicketChange(t._id, { version: t.version, historyLength: t.history.length }, {
+      set: { status: 'manual' },
+      events: [{ at: new Date(), type: 'routing_parked', actor: ROUTER_EVENT_ACTOR, note: '自动派单出错，转人工派单', data: { error: (err as Error).message } }],
+    });
+    return 'parked-after-error';
+  }
+}
+
+async function routeTicket(job: Job<RoutingJob>): Promise<string> {
   const t = await Ticket.findById(job.data.ticketId).lean<TicketDoc>();
   if (!t) {
     logger.warn({ ticketId: job.data.ticketId }, 'routing: ticket not found');

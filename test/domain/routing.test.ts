@@ -323,3 +323,20 @@ test('routing cases: 300+, every level-1 category, every district, known units',
   for (const d of data.units.filter((u) => u.kind === 'district')) t.true(districts.has(d._id), `cases cover ${d.shortName}`);
   t.true(cases.some((c) => c.expectedUnitId === 'supervision'));
 });
+
+test('a rule naming a unit that no longer exists parks the ticket instead of stranding it', (t) => {
+  const d = route(
+    { content: '小区电梯坏了', type: 'help' },
+    {
+      rules: [{ id: 'r', name: '电梯', priority: 50, keywords: ['电梯'], target: { kind: 'unit', unitId: 'gone' }, active: true }],
+      places: [],
+      areas: [],
+      units: [{ unitId: 'dist-a', unitName: '东湖区', kind: 'district', parentId: null, ancestors: [] }],
+      supervisionUnitId: null,
+      autoDispatchAt: 0.55,
+    },
+  );
+  t.is(d.decision, 'park');
+  t.is(d.lead, null);
+  t.regex(d.explanation.join(' '), /不存在或已停用/);
+});

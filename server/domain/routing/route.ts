@@ -329,6 +329,13 @@ function decided(
   explanation: string[],
   unitName: (id: string) => string,
 ): RoutingDecision {
+  const known = new Set(cat.units.map((u) => u.unitId));
+  if (!known.has(leadUnitId)) {
+    // A rule that names a unit since removed or disabled must not strand the ticket: a dispatcher decides.
+    explanation.push(`规则指向的单位 ${leadUnitId} 不存在或已停用，转人工派单`);
+    return { decision: 'park', lead: null, coUnits: [], confidence: 0, area, category, matched, explanation };
+  }
+  coUnitIds = coUnitIds.filter((id) => known.has(id));
   const c = Math.round(confidence * 1000) / 1000;
   const auto = c >= cat.autoDispatchAt;
   explanation.push(auto ? `置信度 ${c}，自动派单` : `置信度 ${c} 低于 ${cat.autoDispatchAt}，转人工派单（建议：${unitName(leadUnitId)}）`);
