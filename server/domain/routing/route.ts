@@ -113,14 +113,26 @@ export function textTerms(text: string): Set<string> {
   return new Set(jieba().cutForSearch(norm, true).map((t) => t.trim()).filter(Boolean));
 }
 
+/** A keyword's normalized form and its own segmentation, computed once per keyword (rules are few, tickets many). */
+const keywordForms = new Map<string, { kw: string; parts: string[] }>();
+function keywordForm(k: string): { kw: string; parts: string[] } {
+  let f = keywordForms.get(k);
+  if (!f) {
+    const kw = normalizeText(k);
+    f = { kw, parts: kw ? jieba().cut(kw, true).map((t) => t.trim()).filter(Boolean) : [] };
+    if (keywordForms.size > 50_000) keywordForms.clear();
+    keywordForms.set(k, f);
+  }
+  return f;
+}
+
 function keywordHits(keywords: readonly string[], terms: Set<string>, norm: string): string[] {
   const hits: string[] = [];
   for (const k of keywords) {
-    const kw = normalizeText(k);
+    const { kw, parts } = keywordForm(k);
     if (!kw) continue;
     // A keyword matches as a word of the text, or when every word of its own segmentation does
     // (so 电梯故障 matches 电梯出了故障 but 电视 does not match 电视台), or as a phrase of 4+ characters.
-    const parts = jieba().cut(kw, true).map((t) => t.trim()).filter(Boolean);
     if (terms.has(kw) || (parts.length > 1 && parts.every((p) => terms.has(p))) || (kw.length >= 4 && norm.includes(kw))) hits.push(k);
   }
   return hits;
