@@ -9,6 +9,7 @@ import { CallPage } from './pages/CallPage.tsx';
 import { TicketListPage } from './pages/TicketList.tsx';
 import { TicketDetailPage } from './pages/TicketDetail.tsx';
 import { ManualQueuePage } from './pages/ManualQueue.tsx';
+import { InboxPage } from './pages/Inbox.tsx';
 
 const HOTLINE = ['operator', 'dispatcher', 'admin'];
 
@@ -21,11 +22,13 @@ interface NavItem {
 const NAV: NavItem[] = [
   { path: '/call', label: 'navCall', roles: ['operator', 'dispatcher', 'admin'] },
   { path: '/queue', label: 'navQueue', roles: ['dispatcher', 'admin'] },
+  { path: '/inbox', label: 'navInbox', roles: ['unit_handler'] },
   { path: '/tickets', label: 'navTickets', roles: null },
 ];
 
 function homeOf(u: User): string {
   if (u.role === 'dispatcher') return '/queue';
+  if (u.role === 'unit_handler') return '/inbox';
   if (HOTLINE.includes(u.role)) return '/call';
   return '/tickets';
 }
@@ -70,9 +73,10 @@ function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
 
   let page = null;
   const detail = /^\/tickets\/([^/]+)$/.exec(path);
-  if (detail) page = <TicketDetailPage key={detail[1]} idOrNumber={decodeURIComponent(detail[1]!)} />;
+  if (detail) page = <TicketDetailPage key={detail[1]} user={user} idOrNumber={decodeURIComponent(detail[1]!)} />;
   else if (path === '/call' && HOTLINE.includes(user.role)) page = <CallPage user={user} />;
   else if (path === '/queue' && ['dispatcher', 'admin'].includes(user.role)) page = <ManualQueuePage />;
+  else if (path === '/inbox' && user.role === 'unit_handler') page = <InboxPage />;
   else if (path === '/tickets') page = <TicketListPage user={user} />;
 
   return (

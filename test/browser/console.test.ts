@@ -139,7 +139,9 @@ test.serial('a unit handler cannot open another unit’s ticket; its own unit ca
   try {
     const other = await otherCtx.newPage();
     await login(other, 'h-b');
-    await other.waitForURL(/\/tickets$/);
+    await other.waitForURL(/\/inbox$/);
+    await other.goto(`${app.url}/tickets`);
+    await other.locator('[data-testid="ticket-table"]').waitFor();
     t.is(await other.locator('[data-testid="ticket-table"] tr', { hasText: '夜间施工噪音' }).count(), 0, 'not in 西城区 list');
     await other.goto(`${app.url}/tickets/${ticket.id}`);
     await other.getByText('无权查看该工单').waitFor();
@@ -164,5 +166,116 @@ test.serial('a unit handler cannot open another unit’s ticket; its own unit ca
   } finally {
     await otherCtx.close();
     await ownCtx.close();
+  }
+});
+
+test.serial('a unit handler sees a dispatched ticket in the inbox, accepts it and replies', async (t) => {
+  const [op, disp] = await Promise.all([app.login('op'), app.login('disp')]);
+  const created = await app.api('POST', '/api/v1/tickets', {
+    token: op,
+    body: { caller: { phone: '13600005555', name: '王先生' }, type: 'complaint', content: '东湖区湖光路井盖破损，行人易绊倒', address: '东湖区湖光路' },
+  });
+  const ticket = created.body.ticket;
+  const v = await eventually(async () => {
+    const r = await app.api('GET', `/api/v1/tickets/${ticket.id}`, { token: disp });
+    return r.body.ticket.status === 'manual' ? r.body.ticket.version : null;
+  });
+
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    await login(page, 'h-a');
+    await page.waitForURL(/\/inbox$/);
+    await page.locator('[data-testid="inbox-table"]').waitFor();
+
+    // Dispatched while the handler looks at the inbox: it appears live in 新派单.
+    const d = await app.api('POST', `/api/v1/tickets/${ticket.id}/dispatch`, { token: disp, body: { version: v, leadUnitId: 'dist-a' } });
+    t.is(d.status, 200);
+    const row = page.locator('[data-testid="inbox-table"] tr', { hasText: '湖光路井盖破损' });
+    await row.waitFor();
+    const left = await row.locator('[data-testid="time-left"]').innerText();
+    t.regex(left, /签收[\s\S]*(剩余|已超期)/, 'the row shows the time left to the accept deadline');
+    await page.waitForTimeout(600); // the tab badges' count animation
+    await shot(page, '08-handler-inbox');
+
+    await row.click();
+    await page.waitForURL(new RegExp(`/tickets/${ticket.id}$`));
+    const detail = page.locator('[data-testid="ticket-detail"]');
+    await detail.locator('[data-status="dispatched"]').waitFor();
+    await page.locator('[data-testid="act-accept"]').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定/ }).click();
+    await detail.locator('[data-status="accepted"]').waitFor();
+    await shot(page, '09-handler-accepted');
+
+    await page.locator('[data-testid="act-reply"]').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await page.waitForFunction("!document.querySelector('.ant-zoom-appear, .ant-zoom-enter')");
+    // Nothing filled in: the form says what is missing and sends nothing.
+    await dialog.getByRole('button', { name: /提\s*交/ }).click();
+    await dialog.getByText('必填').first().waitFor();
+    await dialog.getByText('已解决').click();
+    await dialog.locator('#act-reply-text').fill('已安排养护班组更换井盖，现场已恢复通行。');
+    await dialog.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
+    await page.waitForTimeout(300);
+    await shot(page, '10-handler-reply-form');
+    await dialog.getByRole('button', { name: /提\s*交/ }).click();
+    await detail.locator('[data-status="replied"]').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    t.true((await detail.locator('[data-status="replied"]').innerText()).includes('已答复待审核'));
+    await page.locator('[data-testid="ticket-timeline"]').getByText('已安排养护班组更换井盖').waitFor();
+    await shot(page, '11-handler-replied');
+
+    const after = await app.api('GET', `/api/v1/tickets/${ticket.id}`, { token: disp });
+    t.is(after.body.ticket.status, 'replied');
+    t.is(after.body.ticket.reply.result, 'resolved');
+
+    // Back in the inbox the replied ticket has left 新派单 and 办理中.
+    await page.goto(`${app.url}/inbox`);
+    await page.locator('[data-testid="inbox-table"]').waitFor();
+    await page.locator('[data-testid="inbox-tab-doing"]').click();
+    await page.waitForTimeout(300);
+    t.is(await page.locator('[data-testid="inbox-table"] tr', { hasText: '湖光路井盖破损' }).count(), 0);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test.serial('the inbox row turns amber at the warning instant and red at the deadline, on the client clock alone', async (t) => {
+  const handler = await app.login('h-a');
+  const list = await app.api('GET', '/api/v1/tickets?status=dispatched&limit=50', { token: handler });
+  const ticket = list.body.items.find((x: { content: string }) => x.content.includes('夜间施工噪音'));
+  t.truthy(ticket, 'the ticket dispatched in the earlier test');
+  const accept = ticket.deadlines.accept as { dueAt: string; warningAt: string };
+
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    await page.clock.install();
+    await login(page, 'h-a');
+    await page.waitForURL(/\/inbox$/);
+    const row = page.locator('[data-testid="inbox-table"] tr', { hasText: '夜间施工噪音' });
+    const left = row.locator('[data-testid="time-left"]');
+    t.is(await left.getAttribute('data-tone'), 'ok');
+
+    const now = await page.evaluate(() => Date.now());
+    await page.clock.fastForward(Date.parse(accept.warningAt) - now + 1000);
+    await page.waitForSelector('[data-testid="inbox-table"] tr.row-warning');
+    t.is(await left.getAttribute('data-tone'), 'warning');
+    await page.locator('[data-testid="inbox-tab-soon"]').click();
+    await row.waitFor();
+    await page.waitForTimeout(600);
+    await shot(page, '12-handler-inbox-due-soon');
+
+    const now2 = await page.evaluate(() => Date.now());
+    await page.clock.fastForward(Date.parse(accept.dueAt) - now2 + 1000);
+    await page.locator('[data-testid="inbox-tab-overdue"]').click();
+    await row.waitFor();
+    t.is(await left.getAttribute('data-tone'), 'overdue');
+    t.regex(await left.innerText(), /已超期/);
+    await page.waitForTimeout(600);
+    await shot(page, '13-handler-inbox-overdue');
+  } finally {
+    await ctx.close();
   }
 });

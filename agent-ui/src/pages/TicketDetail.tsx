@@ -1,13 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Button, Card, Col, Descriptions, Result, Row, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
-import { api, ApiError, errorText, type Ticket } from '../api.ts';
+import { api, ApiError, errorText, type Ticket, type User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { useLive, useLiveReload } from '../live.tsx';
 import { navigate } from '../router.ts';
 import { CallerText, StatusTag, UrgencyTag } from './common.tsx';
+import { TicketActions } from './TicketActions.tsx';
+import { relevantClock, spanText, toneOf, useNow } from './deadline.ts';
 
 /** One ticket with its full timeline; live through its ticket room. */
-export function TicketDetailPage({ idOrNumber }: { idOrNumber: string }) {
+export function TicketDetailPage({ idOrNumber, user }: { idOrNumber: string; user: User }) {
   const i18n = useI18n();
   const { t } = i18n;
   const live = useLive();
@@ -43,6 +45,8 @@ export function TicketDetailPage({ idOrNumber }: { idOrNumber: string }) {
   }, [live.socket, ticketId]);
 
   useLiveReload(() => void load(), (e) => e.ticketId === ticketId);
+  const clock = ticket && (ticket.status === 'dispatched' || ticket.status === 'accepted') ? relevantClock(ticket) : null;
+  const now = useNow(clock ? [clock.dueAt, ...(clock.warningAt ? [clock.warningAt] : [])] : []);
 
   const back = (
     <Button onClick={() => (history.length > 1 ? history.back() : navigate('/tickets'))}>{t('back')}</Button>
@@ -66,6 +70,7 @@ export function TicketDetailPage({ idOrNumber }: { idOrNumber: string }) {
   return (
     <Row gutter={16} data-testid="ticket-detail">
       <Col xs={24} lg={15}>
+        <TicketActions ticket={ticket} user={user} reload={load} />
         <Card
           title={
             <Space>
@@ -97,6 +102,23 @@ export function TicketDetailPage({ idOrNumber }: { idOrNumber: string }) {
             <Descriptions.Item label={t('coUnits')}>{ticket.coUnits.map((u) => u.unitName).join('、') || '-'}</Descriptions.Item>
             <Descriptions.Item label={t('owner')}>{ticket.owner?.name ?? '-'}</Descriptions.Item>
             <Descriptions.Item label={t('channel')}>{i18n.channel(ticket.channel)}</Descriptions.Item>
+            {clock && (
+              <Descriptions.Item label={t('deadlines')} span={2}>
+                {(() => {
+                  const tone = toneOf(clock, now);
+                  const ms = clock.dueAt - now;
+                  const span = spanText(ms, t, i18n.lang === 'en' ? ' ' : '');
+                  return (
+                    <span data-testid="detail-time-left" data-tone={tone}>
+                      <Tag color={tone === 'overdue' ? 'red' : tone === 'warning' ? 'orange' : 'green'}>
+                        {clock.milestone === 'accept' ? t('milestoneAccept') : t('milestoneResolve')}
+                      </Tag>
+                      {ms > 0 ? t('leftFmt', { t: span }) : t('overFmt', { t: span })} · {t('dueAt')} {i18n.dateTime(new Date(clock.dueAt))}
+                    </span>
+                  );
+                })()}
+              </Descriptions.Item>
+            )}
             {ticket.emergency && (
               <Descriptions.Item label={t('emergency')} span={2}>
                 {ticket.emergency.line} {i18n.line(ticket.emergency.line)} {ticket.emergency.note ?? ''}
