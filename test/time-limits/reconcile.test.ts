@@ -26,6 +26,9 @@ test.before(async () => {
   app = await startTestApp({ env: { REDIS_URL: redis.url } });
 });
 test.after.always(async () => {
+  // Workers first, while Redis is still up: a worker closed after its Redis stops rejects "Connection is closed".
+  await Promise.all(workers.map((w) => w.close().catch(() => undefined)));
+  connections.forEach((c) => c.disconnect());
   await app?.stop();
   await redis?.stop();
 });
@@ -75,7 +78,7 @@ async function seedTickets(): Promise<Types.ObjectId[]> {
 }
 
 const connections: ReturnType<typeof createRedis>[] = [];
-test.after.always(() => connections.forEach((c) => c.disconnect()));
+const workers: Worker[] = [];
 
 function startTimerWorkers(count: number): Worker[] {
   return Array.from({ length: count }, () => {
@@ -87,6 +90,7 @@ function startTimerWorkers(count: number): Worker[] {
       concurrency: 4,
     });
     w.on('error', () => undefined);
+    workers.push(w);
     return w;
   });
 }
