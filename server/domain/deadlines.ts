@@ -315,7 +315,7 @@ export function timerFiredChange(d: StoredDeadlines, timer: StoredTimer, now: Da
   const late = Math.max(0, now.getTime() - new Date(timer.fireAt).getTime());
   const event: Omit<HistoryEvent, 'seq'> = {
     at: now,
-    type: `time_limit_${timer.level}`,
+    type: `${TIME_LIMIT_EVENT_PREFIX}${timer.level}`,
     actor: { id: null, name: '时限监控', role: 'system' },
     note: timerText(timer, milestone),
     data: {
@@ -352,6 +352,9 @@ export function recipientPlan(level: EscalationLevel): { handlers: boolean; unit
 }
 
 /** Which console event a level publishes. */
+/** History events of time-limit levels are `time_limit_<level>`. */
+export const TIME_LIMIT_EVENT_PREFIX = 'time_limit_';
+
 export function levelEvent(level: EscalationLevel): 'warning' | 'overdue' | 'escalated' {
   return level === 'warning' ? 'warning' : level === 'due' ? 'overdue' : 'escalated';
 }

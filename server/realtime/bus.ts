@@ -1,5 +1,7 @@
 import type { TicketRecord } from '../domain/ticket.ts';
 import type { EventPublisher, TicketEventType } from './publish.ts';
+import { levelEvent, TIME_LIMIT_EVENT_PREFIX } from '../domain/deadlines.ts';
+import type { EscalationLevel } from '../domain/time-limits.ts';
 
 /**
  * The one place ticket writes announce themselves to the consoles. The data
@@ -29,12 +31,16 @@ const ALIASES: Record<string, TicketEventType> = {
   direct_answered: 'closed',
   emergency_transferred: 'closed',
   redispatched: 'dispatched',
+  extension_approved: 'extension_decided',
+  extension_refused: 'extension_decided',
 };
 
 /** The console event type of one history event type ('changed' when it has none of its own). */
 export function eventTypeOf(historyType: string | undefined): TicketEventType {
   if (!historyType) return 'changed';
   if (ALIASES[historyType]) return ALIASES[historyType];
+  // A time-limit level recorded on the ticket (time_limit_warning, time_limit_due …).
+  if (historyType.startsWith(TIME_LIMIT_EVENT_PREFIX)) return levelEvent(historyType.slice(TIME_LIMIT_EVENT_PREFIX.length) as EscalationLevel);
   return KNOWN.has(historyType) ? (historyType as TicketEventType) : 'changed';
 }
 

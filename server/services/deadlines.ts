@@ -20,7 +20,6 @@ import {
   extensionRequestProblem,
   formatShanghai,
   LEVEL_NAMES,
-  levelEvent,
   MILESTONE_NAMES,
   storedDeadlines,
   TIMED_STATUSES,
@@ -37,7 +36,6 @@ import { applyTicketChange, versionConflict } from '../data/tickets.ts';
 import { Ticket, type TicketDoc } from '../data/models/index.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { createQueue, QUEUES, TIMER_JOB_OPTIONS, type TimerJob } from '../queue/queues.ts';
-import { EventPublisher } from '../realtime/publish.ts';
 import { logger } from '../logger.ts';
 import { currentCalendar, currentPolicyTable, setWorkingPeriods } from './time-limit-config.ts';
 import { centerManagers, createNotifiers, deliver, recipientsFor, type Notification, type NotifierSet, type Recipient } from './notify.ts';
@@ -64,8 +62,7 @@ export function configureTimeLimits(opts: { redis: Redis; config: Config }): Run
   const timersQueue = createQueue(QUEUES.timers, opts.redis, opts.config.REDIS_PREFIX);
   const notificationsQueue = createQueue(QUEUES.notifications, opts.redis, opts.config.REDIS_PREFIX);
   for (const q of [timersQueue, notificationsQueue]) q.on('error', (err) => logger.debug({ queue: q.name, err: err.message }, 'queue error'));
-  const publisher = new EventPublisher(opts.redis, opts.config.REDIS_PREFIX);
-  runtime = { timersQueue, notifiers: createNotifiers(opts.config, publisher, notificationsQueue), ownQueues: [timersQueue, notificationsQueue] };
+  runtime = { timersQueue, notifiers: createNotifiers(opts.config, notificationsQueue), ownQueues: [timersQueue, notificationsQueue] };
   return runtime;
 }
 
@@ -260,7 +257,6 @@ async function notifyLevel(t: TicketDoc, job: TimerJob): Promise<void> {
     recipients,
   };
   await deliver(set, n);
-  set.console.publish(t, levelEvent(job.level), { milestone: job.milestone, level: job.level, dueAt: n.dueAt, escalation: d.escalation });
 }
 
 /** The `timers` queue processor. */
@@ -442,7 +438,6 @@ export async function decideExtension(
         ...handlers.filter((h) => h.userId !== requester.userId),
       ]),
     ).catch((err) => logger.warn({ err: (err as Error).message }, 'extension notice failed'));
-    notifiers.console.publish(updated, 'extension_decided', { approved: cmd.approve, requestId: request.id, ...(next ? { dueAt: next.resolve.dueAt } : {}) });
   }
   return updated;
 }

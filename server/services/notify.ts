@@ -20,7 +20,6 @@ import type { Config } from '../config.ts';
 import { recipientPlan } from '../domain/deadlines.ts';
 import type { EscalationLevel } from '../domain/time-limits.ts';
 import { Notice, NotificationDelivery, Unit, User, type NoticeRecord } from '../data/models/index.ts';
-import type { EventPublisher, TicketEventType } from '../realtime/publish.ts';
 import type { NotificationJob } from '../queue/queues.ts';
 import { logger } from '../logger.ts';
 
@@ -52,12 +51,10 @@ export interface Notifier {
   send(n: Notification): Promise<void>;
 }
 
-type TicketForEvent = Parameters<EventPublisher['publish']>[0];
 
 export class ConsoleNotifier implements Notifier {
   readonly channel = 'console';
   readonly enabled = true;
-  constructor(private readonly publisher: EventPublisher | null) {}
 
   async send(n: Notification): Promise<void> {
     const docs = n.recipients.map((r) => ({
@@ -83,11 +80,6 @@ export class ConsoleNotifier implements Notifier {
       const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
       if (list.length === 0 || list.some((e) => e.code !== 11000)) throw err;
     }
-  }
-
-  /** Live console event (best effort; the console re-reads after a reconnect). */
-  publish(t: TicketForEvent, type: TicketEventType, data: Record<string, unknown>): void {
-    this.publisher?.publish(t, type, data);
   }
 }
 
@@ -148,9 +140,9 @@ export interface NotifierSet {
   backoffMs: number;
 }
 
-export function createNotifiers(config: Config, publisher: EventPublisher | null, queue: Queue | null): NotifierSet {
+export function createNotifiers(config: Config, queue: Queue | null): NotifierSet {
   return {
-    console: new ConsoleNotifier(publisher),
+    console: new ConsoleNotifier(),
     outside: [
       new WebhookNotifier(config.NOTIFY_WEBHOOK_URL, config.NOTIFY_WEBHOOK_SECRET),
       new SmsGatewayNotifier(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN, config.SMS_SIGN),

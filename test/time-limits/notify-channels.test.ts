@@ -217,7 +217,7 @@ test.serial('SMS unset: no SMS channel, nothing reaches the gateway', async (t) 
   const runtime = timeLimitRuntime()!;
   // This process's configuration has both channels; the same one without the gateway has the webhook only.
   t.deepEqual(runtime.notifiers.outside.map((n) => n.channel).sort(), ['sms', 'webhook']);
-  const set = createNotifiers(config, null, runtime.notifiers.queue);
+  const set = createNotifiers(config, runtime.notifiers.queue);
   t.deepEqual(set.outside.map((n) => n.channel), ['webhook']);
   t.false(new SmsGatewayNotifier(undefined, undefined, '12345热线').enabled);
   t.false(new SmsGatewayNotifier(rest.NOTIFY_WEBHOOK_URL, undefined, '12345热线').enabled, 'a URL without a token is not enough');
