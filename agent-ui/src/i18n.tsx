@@ -1,4 +1,6 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+// The Chinese names of the domain's vocabulary come from the domain itself, so they cannot drift.
+import { EMERGENCY_LINES, REQUEST_TYPES, ROLES as ROLE_LABELS, STATUSES, URGENCIES } from '../../server/domain/ticket.ts';
 
 /** UI text: Chinese by default, English on request (the choice is kept in localStorage). */
 export type Lang = 'zh' | 'en';
@@ -260,18 +262,7 @@ const en: Record<MessageKey, string> = {
 };
 
 const STATUS: Record<Lang, Record<string, string>> = {
-  zh: {
-    new: '待派单',
-    manual: '待人工派单',
-    dispatched: '已派单',
-    accepted: '办理中',
-    return_requested: '退单待审',
-    arbitration: '派单异议待裁决',
-    replied: '已答复待审核',
-    callback: '待回访',
-    closed: '已办结',
-    merged: '已并单',
-  },
+  zh: STATUSES,
   en: {
     new: 'Routing',
     manual: 'Manual dispatch',
@@ -286,19 +277,19 @@ const STATUS: Record<Lang, Record<string, string>> = {
   },
 };
 const TYPES: Record<Lang, Record<string, string>> = {
-  zh: { consult: '咨询', help: '求助', complaint: '投诉', report: '举报', suggestion: '建议', praise: '表扬', demand: '求决', appeal: '申诉', accuse: '检举', other: '其他' },
+  zh: REQUEST_TYPES,
   en: { consult: 'Consultation', help: 'Help', complaint: 'Complaint', report: 'Report', suggestion: 'Suggestion', praise: 'Praise', demand: 'Demand', appeal: 'Appeal', accuse: 'Accusation', other: 'Other' },
 };
 const URGENCY: Record<Lang, Record<string, string>> = {
-  zh: { normal: '一般', urgent: '紧急', critical: '特急' },
+  zh: URGENCIES,
   en: { normal: 'Normal', urgent: 'Urgent', critical: 'Critical' },
 };
 const LINES: Record<Lang, Record<string, string>> = {
-  zh: { '110': '公安', '119': '消防', '120': '急救', '122': '交警' },
+  zh: EMERGENCY_LINES,
   en: { '110': 'Police', '119': 'Fire', '120': 'Ambulance', '122': 'Traffic police' },
 };
 const ROLES: Record<Lang, Record<string, string>> = {
-  zh: { operator: '话务员', dispatcher: '派单员', unit_handler: '承办人', manager: '管理人员', admin: '系统管理员' },
+  zh: ROLE_LABELS,
   en: { operator: 'Operator', dispatcher: 'Dispatcher', unit_handler: 'Unit handler', manager: 'Manager', admin: 'Administrator' },
 };
 const EVENTS: Record<Lang, Record<string, string>> = {

@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { loadSession } from './api.ts';
+import type { TicketEvent } from '../../server/realtime/publish.ts';
 
 /**
  * The live channel: one Socket.IO connection per console, authenticated with
@@ -8,15 +9,7 @@ import { loadSession } from './api.ts';
  * reconnect they re-read over HTTP, so an event lost while disconnected never
  * leaves a stale list.
  */
-export interface TicketEvent {
-  type: string;
-  ticketId: string;
-  number: string;
-  version: number;
-  status: string;
-  at: string;
-  data?: Record<string, unknown>;
-}
+export type { TicketEvent } from '../../server/realtime/publish.ts';
 
 interface Live {
   socket: Socket | null;
