@@ -10,16 +10,15 @@
  * Writes bench-results/timers.json.
  */
 import { Worker, type Job } from 'bullmq';
-import { Types } from 'mongoose';
 import { loadConfig } from '../../server/config.ts';
 import { connectMongo, disconnectMongo, syncAllIndexes } from '../../server/data/db.ts';
 import { Ticket, Unit, User } from '../../server/data/models/index.ts';
 import { createRedis } from '../../server/redis.ts';
 import { QUEUES, type TimerJob } from '../../server/queue/queues.ts';
 import { WorkCalendar } from '../../server/domain/calendar.ts';
-import { deadlinesForDispatch, DEFAULT_POLICY_TABLE, type StoredDeadlines } from '../../server/domain/deadlines.ts';
 import { closeTimeLimits, configureTimeLimits, fireTimer, reconcileTimers } from '../../server/services/deadlines.ts';
 import { percentile, round, startBenchStores, writeResults } from './harness.ts';
+import { dispatchedTicket } from '../seed/dispatched.ts';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const FIRING = Number(process.env.BENCH_FIRING ?? 5_000);
@@ -29,42 +28,18 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WAIT_SEC = Number(process.env.BENCH_WAIT_SEC ?? 180);
 
 const calendar = new WorkCalendar();
-const actor = { id: null, name: 'bench', role: 'system' };
 
 function ticketDoc(i: number, urgency: 'normal' | 'critical', dispatchedAt: Date, firedUpTo: number) {
-  const base = deadlinesForDispatch({ type: 'help', urgency }, 'st-a1', DEFAULT_POLICY_TABLE, dispatchedAt, calendar);
-  // Levels already past were fired earlier in the ticket's life: recorded, not pending.
-  const fired = base.timers.filter((x) => x.fireAt.getTime() <= firedUpTo).map((x) => x.key);
-  const deadlines: StoredDeadlines = { ...base, fired };
-  return {
-    _id: new Types.ObjectId(),
+  return dispatchedTicket({
+    key: `bench-${i}`,
     number: `B${String(i).padStart(8, '0')}`,
-    day: '2025-01-01',
-    channel: 'phone',
-    caller: { phone: '13800000000', phoneLast4: '0000' },
-    type: 'help',
     urgency,
-    content: `基准工单 ${i}`,
-    location: {},
-    confidential: false,
-    status: 'dispatched',
-    owner: { kind: 'center', id: null, name: '12345热线中心' },
+    dispatchedAt,
     lead: { unitId: 'st-a1', unitName: '湖滨街道办事处' },
-    coUnits: [],
     scopeUnitIds: ['st-a1'],
-    deadlines,
-    overdue: false,
-    intakeKey: `bench-${i}`,
-    intakeFingerprint: 'x',
-    searchTokens: [],
-    version: 2,
-    history: [
-      { seq: 1, at: dispatchedAt, type: 'created', actor },
-      { seq: 2, at: dispatchedAt, type: 'dispatched', actor },
-    ],
-    createdAt: dispatchedAt,
-    updatedAt: dispatchedAt,
-  };
+    calendar,
+    firedUpTo,
+  });
 }
 
 async function insertAll(docs: ReturnType<typeof ticketDoc>[]) {

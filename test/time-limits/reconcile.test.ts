@@ -13,8 +13,9 @@ import { Ticket, type TicketDoc } from '../../server/data/models/index.ts';
 import { createRedis } from '../../server/redis.ts';
 import { QUEUES } from '../../server/queue/queues.ts';
 import { fireTimer, reconcileTimers, pendingTimers, timeLimitRuntime } from '../../server/services/deadlines.ts';
-import { deadlinesForDispatch, DEFAULT_POLICY_TABLE, storedDeadlines, timerJobId } from '../../server/domain/deadlines.ts';
+import { storedDeadlines, timerJobId } from '../../server/domain/deadlines.ts';
 import { WorkCalendar } from '../../server/domain/calendar.ts';
+import { dispatchedTicket } from '../../scripts/seed/dispatched.ts';
 
 let redis: StoreHandle;
 let app: TestApp;
@@ -39,39 +40,15 @@ async function seedTickets(): Promise<Types.ObjectId[]> {
   const now = Date.now();
   const docs = Array.from({ length: N }, (_, i) => {
     const critical = i % 20 === 0;
-    const dispatchedAt = new Date(now - (critical ? 40 : 30) * 60_000 * ((i * 7919) % 100) / 100);
-    const _id = new Types.ObjectId();
-    const deadlines = deadlinesForDispatch({ type: 'help', urgency: critical ? 'critical' : 'normal' }, 'st-a1', DEFAULT_POLICY_TABLE, dispatchedAt, calendar);
-    const actor = { id: null, name: 'seed', role: 'system' };
-    return {
-      _id,
+    return dispatchedTicket({
+      key: `reconcile-${i}`,
       number: `20250101-R${String(i).padStart(5, '0')}`,
-      day: '2025-01-01',
-      channel: 'phone',
-      caller: { phone: '13800000000', phoneLast4: '0000' },
-      type: 'help',
       urgency: critical ? 'critical' : 'normal',
-      content: `第${i}号`,
-      location: {},
-      confidential: false,
-      status: 'dispatched',
-      owner: { kind: 'center', id: null, name: '12345热线中心' },
+      dispatchedAt: new Date(now - (critical ? 40 : 30) * 60_000 * ((i * 7919) % 100) / 100),
       lead: { unitId: 'st-a1', unitName: '东湖区湖滨街道办事处' },
-      coUnits: [],
       scopeUnitIds: ['st-a1', 'dist-a'],
-      deadlines,
-      overdue: false,
-      intakeKey: `reconcile-${i}`,
-      intakeFingerprint: 'x',
-      searchTokens: [],
-      version: 2,
-      history: [
-        { seq: 1, at: dispatchedAt, type: 'created', actor },
-        { seq: 2, at: dispatchedAt, type: 'dispatched', actor },
-      ],
-      createdAt: dispatchedAt,
-      updatedAt: dispatchedAt,
-    };
+      calendar,
+    });
   });
   for (let i = 0; i < docs.length; i += 250) await Ticket.collection.insertMany(docs.slice(i, i + 250) as never[]);
   return docs.map((d) => d._id);
