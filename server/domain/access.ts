@@ -36,9 +36,6 @@ export function canSeeTicket(v: Viewer, ticket: { scopeUnitIds: readonly string[
   return seesAllTickets(v) || ticket.scopeUnitIds.includes(v.unitId);
 }
 
-/** Roles allowed to dispatch and re-dispatch tickets. */
-export const DISPATCH_ROLES: ReadonlySet<Role> = new Set(['dispatcher', 'admin']);
-
 /** Roles allowed to log a call for a citizen. */
 export const INTAKE_ROLES: ReadonlySet<Role> = new Set(['operator', 'dispatcher', 'admin']);
 

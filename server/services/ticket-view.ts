@@ -4,7 +4,6 @@ import { callerVisibility, viewCaller } from '../domain/privacy.ts';
 import { STATUSES, type RequestType, type TicketStatus } from '../domain/ticket.ts';
 import { Audit, type TicketDoc } from '../data/models/index.ts';
 import { ForbiddenError } from '../errors.ts';
-import { logger } from '../logger.ts';
 
 /** The API's view of a ticket for one viewer: caller data masked by role (domain.md §6). */
 export function ticketView(t: TicketDoc, viewer: Viewer, withHistory: boolean) {
@@ -69,18 +68,14 @@ export function assertCanSee(viewer: Viewer, t: Pick<TicketDoc, 'scopeUnitIds'>)
 /** Hotline staff opening a ticket see the caller in full: that reveal is audited. */
 export async function auditCallerView(viewer: Viewer, t: { _id: Types.ObjectId; number: string }, requestId: string) {
   if (!isHotlineStaff(viewer)) return;
-  try {
-    await Audit.create({
-      at: new Date(),
-      action: 'view_caller',
-      userId: viewer.id,
-      userName: viewer.name,
-      ticketId: t._id,
-      ticketNumber: t.number,
-      requestId,
-    });
-  } catch (err) {
-    logger.error({ err }, 'audit write failed');
-    throw err;
-  }
+  // Awaited: if the audit cannot be written the reveal is refused (the error handler logs it).
+  await Audit.create({
+    at: new Date(),
+    action: 'view_caller',
+    userId: viewer.id,
+    userName: viewer.name,
+    ticketId: t._id,
+    ticketNumber: t.number,
+    requestId,
+  });
 }

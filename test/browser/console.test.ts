@@ -131,7 +131,7 @@ test.serial('a unit handler cannot open another unit’s ticket; its own unit ca
     const r = await app.api('GET', `/api/v1/tickets/${ticket.id}`, { token: disp });
     return r.body.ticket.status === 'manual' ? r.body.ticket.version : null;
   });
-  const d = await app.api('POST', `/api/v1/tickets/${ticket.id}/dispatch`, { token: disp, body: { version: v, leadUnitId: 'dist-a' } });
+  const d = await app.api('POST', `/api/v1/tickets/${ticket.id}/actions/dispatch`, { token: disp, body: { version: v, leadUnitId: 'dist-a' } });
   t.is(d.status, 200);
 
   const otherCtx = await newContext();
@@ -189,7 +189,7 @@ test.serial('a unit handler sees a dispatched ticket in the inbox, accepts it an
     await page.locator('[data-testid="inbox-table"]').waitFor();
 
     // Dispatched while the handler looks at the inbox: it appears live in 新派单.
-    const d = await app.api('POST', `/api/v1/tickets/${ticket.id}/dispatch`, { token: disp, body: { version: v, leadUnitId: 'dist-a' } });
+    const d = await app.api('POST', `/api/v1/tickets/${ticket.id}/actions/dispatch`, { token: disp, body: { version: v, leadUnitId: 'dist-a' } });
     t.is(d.status, 200);
     const row = page.locator('[data-testid="inbox-table"] tr', { hasText: '湖光路井盖破损' });
     await row.waitFor();

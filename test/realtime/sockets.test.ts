@@ -119,7 +119,7 @@ test.serial('rooms follow role and unit; events cross nodes; a unit never gets a
   t.false('caller' in seen, 'events carry no caller data');
 
   // Dispatched to 东湖区 on node A: the 东湖区 handler on node B hears it, 西城区 on neither node.
-  const dispatched = await a.api('POST', `/api/v1/tickets/${ticket.id}/dispatch`, {
+  const dispatched = await a.api('POST', `/api/v1/tickets/${ticket.id}/actions/dispatch`, {
     token: disp,
     body: { version: ticket.version, leadUnitId: 'dist-a' },
   });
@@ -144,7 +144,7 @@ test.serial('rooms follow role and unit; events cross nodes; a unit never gets a
     token: op,
     body: { caller: { phone: '13800002222' }, type: 'help', content: '西城区某路段积水严重' },
   });
-  await a.api('POST', `/api/v1/tickets/${second.body.ticket.id}/dispatch`, {
+  await a.api('POST', `/api/v1/tickets/${second.body.ticket.id}/actions/dispatch`, {
     token: disp,
     body: { version: second.body.ticket.version, leadUnitId: 'dist-b' },
   });
@@ -167,7 +167,7 @@ test.serial('a ticket room delivers the ticket’s events to a watcher in scope'
     body: { caller: { phone: '13800003333' }, type: 'complaint', content: '湖滨街道夜间施工噪音扰民' },
   });
   const ticket = created.body.ticket;
-  await a.api('POST', `/api/v1/tickets/${ticket.id}/dispatch`, { token: disp, body: { version: ticket.version, leadUnitId: 'st-a1' } });
+  await a.api('POST', `/api/v1/tickets/${ticket.id}/actions/dispatch`, { token: disp, body: { version: ticket.version, leadUnitId: 'st-a1' } });
   await eventually(async () => mgrOnB.events.some((e) => e.ticketId === ticket.id && e.type === 'dispatched'), 5000);
   t.pass();
 });

@@ -17,7 +17,7 @@ async function dispatched(unit = 'st-a1', type = 'complaint') {
     body: { caller: { phone: '13922223333' }, type, title: '路灯不亮', content: '湖滨路路灯一直不亮，晚上很危险。' },
   });
   const tk = res.body.ticket;
-  const d = await app.api('POST', `/api/v1/tickets/${tk.id}/dispatch`, { token: await app.login('disp'), body: { version: tk.version, leadUnitId: unit } });
+  const d = await app.api('POST', `/api/v1/tickets/${tk.id}/actions/dispatch`, { token: await app.login('disp'), body: { version: tk.version, leadUnitId: unit } });
   if (d.status !== 200) throw new Error(JSON.stringify(d.body));
   return d.body.ticket as { id: string; version: number; number: string };
 }

@@ -91,7 +91,7 @@ async function dispatchedTicket(title: string) {
     const t = await Ticket.findById(tk.id, { status: 1, version: 1 }).lean();
     return t && t.status !== 'new' ? t : null;
   });
-  const d = await app.api('POST', `/api/v1/tickets/${tk.id}/dispatch`, { token: await app.login('disp'), body: { version: routed.version, leadUnitId: 'st-a1' } });
+  const d = await app.api('POST', `/api/v1/tickets/${tk.id}/actions/dispatch`, { token: await app.login('disp'), body: { version: routed.version, leadUnitId: 'st-a1' } });
   if (d.status !== 200) throw new Error(JSON.stringify(d.body));
   const doc = (await Ticket.findById(tk.id).lean<TicketDoc>())!;
   return { id: tk.id as string, number: doc.number };

@@ -18,7 +18,7 @@ async function dispatchedTicket(urgency: 'normal' | 'critical' = 'normal', unit 
     body: { caller: { phone: '13911112222' }, type: 'complaint', urgency, title: '占道经营', content: '菜市场门口占道经营，早上走不通。' },
   });
   const tk = res.body.ticket;
-  const d = await app.api('POST', `/api/v1/tickets/${tk.id}/dispatch`, { token: await app.login('disp'), body: { version: tk.version, leadUnitId: unit } });
+  const d = await app.api('POST', `/api/v1/tickets/${tk.id}/actions/dispatch`, { token: await app.login('disp'), body: { version: tk.version, leadUnitId: unit } });
   if (d.status !== 200) throw new Error(JSON.stringify(d.body));
   return d.body.ticket as { id: string; version: number; deadlines: Record<string, unknown>; history: { type: string }[] };
 }

@@ -62,7 +62,7 @@ export function ManualQueuePage() {
     const v = await form.validateFields();
     setBusy(true);
     try {
-      await api('POST', `/api/v1/tickets/${target.id}/dispatch`, {
+      await api('POST', `/api/v1/tickets/${target.id}/actions/dispatch`, {
         body: { version: target.version, leadUnitId: v.leadUnitId, ...(v.note?.trim() ? { note: v.note.trim() } : {}) },
       });
       message.success(t('dispatchDone', { number: target.number, unit: units.find((u) => u._id === v.leadUnitId)?.name ?? v.leadUnitId }));

@@ -4,14 +4,13 @@ import { z } from 'zod';
 import type { AppDeps, AppState } from '../context.ts';
 import { authenticate, requireRole, viewerOf } from '../middleware.ts';
 import { parseInput } from '../validate.ts';
-import { DISPATCH_ROLES, INTAKE_ROLES, ticketScopeFilter } from '../../domain/access.ts';
+import { INTAKE_ROLES, ticketScopeFilter } from '../../domain/access.ts';
 import { EMERGENCY_LINE_KEYS, OPEN_STATUSES, REQUEST_TYPE_KEYS, STATUS_KEYS, URGENCY_KEYS, type IntakeInput } from '../../domain/ticket.ts';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket-number.ts';
 import { ESCALATION_KEYS } from '../../domain/deadlines.ts';
 import { queryTokens, searchTokens } from '../../domain/text.ts';
 import { matchCandidates } from '../../domain/repeats.ts';
 import { intake } from '../../services/intake.ts';
-import { runCommand } from '../../services/workflow.ts';
 import { assertCanSee, auditCallerView, ticketView } from '../../services/ticket-view.ts';
 import { afterCursorFilter, decodeCursor, encodeCursor } from '../../data/tickets.ts';
 import { Ticket, type TicketDoc } from '../../data/models/index.ts';
@@ -90,15 +89,6 @@ const listQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-const objectIdSchema = z.string().regex(/^[0-9a-f]{24}$/, '应为 24 位工单 ID (ticket id)');
-
-const dispatchSchema = z.strictObject({
-  version: z.number().int().min(1),
-  leadUnitId: text(64),
-  coUnitIds: z.array(text(64)).max(10).optional(),
-  note: text(500).optional(),
-});
-
 export function ticketRoutes(deps: AppDeps): Router<AppState> {
   const r = new Router<AppState>({ prefix: '/api/v1/tickets' });
   r.use(authenticate(deps));
@@ -157,14 +147,6 @@ export function ticketRoutes(deps: AppDeps): Router<AppState> {
       items: page.map((t) => ticketView(t, viewer, false)),
       nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null,
     };
-  });
-
-  r.post('/:id/dispatch', requireRole(DISPATCH_ROLES), async (ctx) => {
-    const body = parseInput(dispatchSchema, ctx.request.body);
-    const id = parseInput(objectIdSchema, ctx.params.id, 'id');
-    const viewer = viewerOf(ctx);
-    const t = await runCommand(id, body.version, { kind: 'dispatch', leadUnitId: body.leadUnitId, coUnitIds: body.coUnitIds ?? [], ...(body.note ? { note: body.note } : {}) }, viewer);
-    ctx.body = { ticket: ticketView(t, viewer, true) };
   });
 
   // 并单 hints while an operator types: open tickets of the same caller, or similar text in the same area.
