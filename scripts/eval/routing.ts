@@ -21,7 +21,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { train, type TrainingRecord } from '../../server/domain/classify/classifier.ts';
-import { route, type Catalogue, type RoutingDecision, type RoutingUnit } from '../../server/domain/routing/route.ts';
+import { route, toRoutingUnit, type Catalogue, type RoutingDecision, type RoutingUnit } from '../../server/domain/routing/route.ts';
 import { buildDemoCatalogue, unitAliases } from '../seed/catalogue.ts';
 import { buildDemoData } from '../seed/index.ts';
 import { buildRoutingCases, type RoutingCase } from '../seed/routing-cases.ts';
@@ -48,15 +48,7 @@ const data = buildDemoData(new Date('2026-11-22T02:00:00Z'));
 const demo = buildDemoCatalogue(data.units, data.categories);
 const aliases = unitAliases(data.units);
 // RoutingUnits as the routing worker builds them (services/catalogue.ts): full name, short name + aliases.
-const units: RoutingUnit[] = data.units.map((u) => ({
-  unitId: u._id,
-  unitName: u.name,
-  kind: u.kind,
-  parentId: u.parentId,
-  ancestors: u.ancestors,
-  ...(u.areaCode ? { areaCode: u.areaCode } : {}),
-  aliases: [...new Set([u.shortName, ...(aliases.get(u._id) ?? [])])],
-}));
+const units: RoutingUnit[] = data.units.map((u) => toRoutingUnit({ ...u, aliases: aliases.get(u._id) ?? [] }));
 const catalogue: Catalogue = {
   ...demo,
   units,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, model } from 'mongoose';
-import type { Catalogue, RoutingUnit } from '../domain/routing/route.ts';
+import { toRoutingUnit, type Catalogue } from '../domain/routing/route.ts';
 import { AreaModel, DispatchRuleModel, PlaceModel, Unit, fromStoredArea } from '../data/models/index.ts';
 
 /**
@@ -32,15 +32,7 @@ export async function loadCatalogue(): Promise<Catalogue> {
     AreaModel.find({}).lean(),
     Unit.find({ active: true }, { name: 1, shortName: 1, aliases: 1, kind: 1, parentId: 1, ancestors: 1, areaCode: 1 }).lean(),
   ]);
-  const routingUnits: RoutingUnit[] = units.map((u) => ({
-    unitId: u._id,
-    unitName: u.name,
-    kind: u.kind,
-    parentId: u.parentId ?? null,
-    ancestors: u.ancestors,
-    ...(u.areaCode ? { areaCode: u.areaCode } : {}),
-    aliases: [...new Set([u.shortName, ...(u.aliases ?? [])].filter((a): a is string => !!a))],
-  }));
+  const routingUnits = units.map(toRoutingUnit);
   const catalogue: Catalogue = {
     rules: rules.map(({ _id, ...r }) => ({ ...r, id: r.id ?? _id })),
     places: places.map(({ _id, ...p }) => p),

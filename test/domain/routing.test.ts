@@ -6,7 +6,7 @@
 import test from 'ava';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { point as turfPoint, polygon as turfPolygon } from '@turf/helpers';
-import { resolveArea, route, type Catalogue, type DispatchRule, type RoutingInput } from '../../server/domain/routing/route.ts';
+import { resolveArea, route, toRoutingUnit, type Catalogue, type DispatchRule, type RoutingInput } from '../../server/domain/routing/route.ts';
 import { buildDemoData } from '../../scripts/seed/index.ts';
 import { buildDemoCatalogue, unitAliases, UNIT_ALIASES } from '../../scripts/seed/catalogue.ts';
 import { buildRoutingCases } from '../../scripts/seed/routing-cases.ts';
@@ -270,15 +270,7 @@ test('demo catalogue: every street has its polygon (around its point, not overla
 
 function routingUnits() {
   const aliases = unitAliases(data.units);
-  return data.units.map((u) => ({
-    unitId: u._id,
-    unitName: u.name,
-    kind: u.kind,
-    parentId: u.parentId,
-    ancestors: u.ancestors,
-    ...(u.areaCode ? { areaCode: u.areaCode } : {}),
-    aliases: [...new Set([u.shortName, ...(aliases.get(u._id) ?? [])])],
-  }));
+  return data.units.map((u) => toRoutingUnit({ ...u, aliases: aliases.get(u._id) ?? [] }));
 }
 
 test('demo catalogue: an operator-chosen subject routes as the seed templates do', (t) => {

@@ -21,6 +21,28 @@ export interface RoutingUnit {
   aliases?: string[];
 }
 
+/** A unit as stored (or seeded), seen by the routing engine: its short name and aliases are the names citizens use. */
+export function toRoutingUnit(u: {
+  _id: string;
+  name: string;
+  shortName?: string | null;
+  aliases?: readonly string[] | null;
+  kind: string;
+  parentId?: string | null;
+  ancestors: string[];
+  areaCode?: string | null;
+}): RoutingUnit {
+  return {
+    unitId: u._id,
+    unitName: u.name,
+    kind: u.kind,
+    parentId: u.parentId ?? null,
+    ancestors: u.ancestors,
+    ...(u.areaCode ? { areaCode: u.areaCode } : {}),
+    aliases: [...new Set([u.shortName, ...(u.aliases ?? [])].filter((a): a is string => !!a))],
+  };
+}
+
 export interface Place {
   name: string;
   aliases?: string[];
