@@ -15,6 +15,7 @@ import {
   OPEN_STATUSES,
 } from './ticket.ts';
 import { EXPLAIN_FROM_REPEAT } from './repeats.ts';
+import { lightOf, type BoardTicket } from './metrics.ts';
 
 /**
  * The closed loop of domain.md §2 as pure functions: (ticket, command, actor,
@@ -28,7 +29,7 @@ export interface Change {
 }
 
 export type WorkflowTicket = Pick<TicketRecord, 'status'> &
-  Partial<Pick<TicketRecord, 'lead' | 'coUnits' | 'returnCount' | 'returnRequest' | 'coParts' | 'reply' | 'redoCount' | 'contactedAt' | 'reviewRejections' | 'repeatCount'>>;
+  Partial<Pick<TicketRecord, 'lead' | 'coUnits' | 'returnCount' | 'returnRequest' | 'coParts' | 'reply' | 'redoCount' | 'contactedAt' | 'reviewRejections' | 'repeatCount' | 'overdue' | 'deadlines'>>;
 
 export interface UnitWithAncestors extends UnitRef {
   ancestors: string[];
@@ -54,7 +55,8 @@ export type Command =
   | { kind: 'reply'; result: ReplyResult; text: string; override?: string; cause?: string; responsibility?: string }
   | { kind: 'merge'; parent: { id: string; number: string; status: TicketStatus }; note?: string }
   | { kind: 'review'; approve: boolean; reason?: string }
-  | { kind: 'callback'; satisfaction: Satisfaction; resolved: boolean; unitFault: boolean; note?: string };
+  | { kind: 'callback'; satisfaction: Satisfaction; resolved: boolean; unitFault: boolean; note?: string }
+  | { kind: 'supervise'; note: string };
 
 export type CommandKind = Command['kind'];
 
@@ -73,6 +75,7 @@ export const COMMAND_ROLES: Record<CommandKind, readonly Role[]> = {
   review: ['dispatcher', 'manager', 'admin'],
   callback: ['operator', 'dispatcher', 'admin'],
   merge: ['operator', 'dispatcher', 'admin'],
+  supervise: ['manager'],
 };
 
 /** Statuses each command may start from. */
@@ -90,6 +93,8 @@ export const COMMAND_FROM: Record<CommandKind, readonly TicketStatus[]> = {
   review: ['replied'],
   callback: ['callback'],
   merge: ['new', 'manual'],
+  // Only while the unit holds the ticket: that is who the supervision order goes to.
+  supervise: ['dispatched', 'accepted'],
 };
 
 const LABEL: Record<CommandKind, string> = {
@@ -106,6 +111,7 @@ const LABEL: Record<CommandKind, string> = {
   review: '审核答复',
   callback: '登记回访',
   merge: '并单',
+  supervise: '督办',
 };
 
 export function assertStatus(t: Pick<TicketRecord, 'status'>, allowed: readonly TicketStatus[], action: string): void {
@@ -332,6 +338,14 @@ export function decide(t: WorkflowTicket, cmd: Command, by: Actor, at: Date, set
         set: { status: 'merged', mergedInto: cmd.parent.id, owner: { kind: 'center', id: null, name: '12345热线中心' } },
         events: [{ at, type: 'merged', actor, public: true, note: `与工单 ${cmd.parent.number} 为同一诉求，已并案办理${cmd.note ? `：${cmd.note}` : ''}`, data: { parent: cmd.parent.number } }],
       };
+    }
+    case 'supervise': {
+      // 督办 (domain.md §2): a manager's order to the lead unit about a ticket past its deadline
+      // (the flag its timer sets, or the deadline's instant if the timer has not run yet).
+      const late = lightOf({ status: t.status, overdue: !!t.overdue, deadlines: t.deadlines as BoardTicket['deadlines'] }, at.getTime()).light === 'overdue';
+      if (!late) throw new ConflictError('not_overdue', '工单未超期，无需督办 (only an overdue ticket is supervised)');
+      const note = requireText('note', cmd.note);
+      return { set: {}, events: [{ at, type: 'supervised', actor, note, data: { unit: t.lead ? ref(t.lead) : null } }] };
     }
     case 'callback': {
       if (!(cmd.satisfaction in SATISFACTION)) throw new ValidationError([{ field: 'satisfaction', problem: '未知的满意度 (unknown value)' }]);
