@@ -6,20 +6,25 @@
  *     plus a live event through the EventPublisher; written directly, and
  *     idempotent (`_id` = notification key + user), so a retried timer never
  *     notifies twice;
- *   - webhook: HTTP POST JSON, optionally HMAC-signed;
- *   - sms: the configured gateway (HTTP POST JSON); disabled when not
- *     configured, never faked.
- * Outside channels are delivered by the `notifications` queue with retries and
- * exponential backoff; a delivery that fails every attempt is recorded in
- * `notification_deliveries` with its error.
+ *   - webhook: HTTP POST JSON, optionally HMAC-signed with a timestamp;
+ *   - sms: the configured gateway (HTTP POST JSON), one message per mobile
+ *     number; disabled when not configured, never faked.
+ * Outside channels are delivered by the `notifications` queue. Every delivery
+ * (webhook POST, or SMS to one number) is claimed in `notification_deliveries`
+ * before its request and ends there as `sent`, `failed` (a permanent 4xx, or
+ * every attempt used up) or `skipped` (nobody to send it to, with the reason).
+ * 5xx, 408, 429 and network errors are retried with exponential backoff
+ * (longer when a 429 says Retry-After).
  */
-import { createHmac } from 'node:crypto';
-import type { Job, Queue } from 'bullmq';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import type { Config } from '../config.ts';
 import { recipientPlan } from '../domain/deadlines.ts';
 import type { EscalationLevel } from '../domain/time-limits.ts';
 import { Notice, NotificationDelivery, Unit, User, type NoticeRecord } from '../data/models/index.ts';
+import type { DeliveryStatus, NotificationDeliveryRecord } from '../data/models/time-limits.ts';
+import { isDuplicateKey } from '../data/db.ts';
 import type { NotificationJob } from '../queue/queues.ts';
 import { logger } from '../logger.ts';
 
@@ -44,13 +49,88 @@ export interface Notification {
   recipients: Recipient[];
 }
 
-/** A delivery channel. `send` throws on failure (the queue retries). */
+/** The in-console channel. `send` throws on failure. */
 export interface Notifier {
   readonly channel: 'console' | 'webhook' | 'sms';
   readonly enabled: boolean;
   send(n: Notification): Promise<void>;
 }
 
+/** One request an outside channel makes for a notification. */
+export interface Delivery {
+  /** Delivery id (deliveryId): the record's _id, and sent to the receiver to deduplicate a resend. */
+  id: string;
+  /** SMS: the users this message reaches (several when they share a number). */
+  recipients?: string[];
+  phone?: string;
+  /** Set when it cannot be sent: recorded as skipped with this reason, never as sent. */
+  undeliverable?: string;
+}
+
+/** An outside channel: which deliveries a notification makes, and one request per delivery. */
+export interface OutsideNotifier {
+  readonly channel: NotificationJob['channel'];
+  readonly enabled: boolean;
+  plan(n: Notification): Delivery[];
+  /** Throws a DeliveryError (or any error: treated as a network failure, retried). */
+  send(n: Notification, d: Delivery): Promise<void>;
+}
+
+/** `<notificationKey>:<channel>` for the webhook, `<notificationKey>:sms:<userId>` per SMS recipient. */
+export function deliveryId(key: string, channel: NotificationJob['channel'], userId?: string): string {
+  return userId ? `${key}:${channel}:${userId}` : `${key}:${channel}`;
+}
+
+/** A failed request. `permanent`: the receiver refused this request itself; repeating it cannot help. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly httpStatus?: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+/**
+ * Whether an HTTP error status is worth retrying: 5xx (the receiver's
+ * trouble), 408 (timed out) and 425/429 (come back later) are; any other 4xx
+ * (bad payload, bad credentials, wrong or gone URL) fails the same way again.
+ */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 425 || status === 429;
+}
+
+/** A Retry-After longer than this is cut short: a late reminder is worth less than a retry. */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/** Retry-After (delta-seconds or an HTTP date) in ms, capped; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  const ms = /^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
+}
+
+async function postJson(what: string, url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new DeliveryError(`${what} unreachable: ${cause?.code ?? cause?.message ?? (err as Error).message}`, false);
+  }
+  if (res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    return;
+  }
+  // The receiver's words on why, shortened: what operations needs to fix a permanent failure.
+  const detail = (await res.text().catch(() => '')).trim().slice(0, 200);
+  const retryAfterMs = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
+  throw new DeliveryError(`${what} answered HTTP ${res.status}${detail ? `: ${detail}` : ''}`, !isRetryableStatus(res.status), res.status, retryAfterMs);
+}
 
 export class ConsoleNotifier implements Notifier {
   readonly channel = 'console';
@@ -83,7 +163,38 @@ export class ConsoleNotifier implements Notifier {
   }
 }
 
-export class WebhookNotifier implements Notifier {
+/**
+ * Webhook signatures. A receiver accepts a request only when
+ *   1. `x-hotline-signature` is `t=<unix seconds>,v1=<hex>` and some v1 equals
+ *      HMAC-SHA256(secret, `${t}.${raw body}`) (constant-time compare), and
+ *   2. |now - t| <= 300 s (WEBHOOK_TOLERANCE_SEC): an older capture is refused,
+ *   3. and it has not processed the body's `delivery` id before (a resend
+ *      after a lost acknowledgement carries the same id; keep the ids seen for
+ *      at least the tolerance window).
+ * The timestamp is signed, so a replay cannot freshen it; the delivery id is
+ * in the signed body, so a replay cannot disguise itself as a new delivery.
+ */
+export const WEBHOOK_TOLERANCE_SEC = 300;
+
+export function signWebhook(secret: string, body: string, atMs = Date.now()): string {
+  const t = Math.floor(atMs / 1000);
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}
+
+export type WebhookVerification = { ok: true; timestamp: number } | { ok: false; reason: 'malformed' | 'stale' | 'mismatch' };
+
+/** The receiver's check (rules 1 and 2 above); deduplicating by delivery id is the receiver's own store. */
+export function verifyWebhook(secret: string, header: string | undefined, body: string, opts: { nowMs?: number; toleranceSec?: number } = {}): WebhookVerification {
+  const parts = (header ?? '').split(',').map((p) => p.trim().split('='));
+  const t = Number(parts.find(([k]) => k === 't')?.[1]);
+  const sigs = parts.filter(([k, v]) => k === 'v1' && v && /^[0-9a-f]{64}$/.test(v)).map(([, v]) => Buffer.from(v!, 'hex'));
+  if (!Number.isInteger(t) || sigs.length === 0) return { ok: false, reason: 'malformed' };
+  if (Math.abs((opts.nowMs ?? Date.now()) / 1000 - t) > (opts.toleranceSec ?? WEBHOOK_TOLERANCE_SEC)) return { ok: false, reason: 'stale' };
+  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
+  return sigs.some((s) => timingSafeEqual(s, expected)) ? { ok: true, timestamp: t } : { ok: false, reason: 'mismatch' };
+}
+
+export class WebhookNotifier implements OutsideNotifier {
   readonly channel = 'webhook';
   readonly enabled: boolean;
   constructor(
@@ -94,19 +205,23 @@ export class WebhookNotifier implements Notifier {
     this.enabled = !!url;
   }
 
-  async send(n: Notification): Promise<void> {
-    if (!this.url) throw new Error('webhook not configured');
-    // Staff phone numbers stay out of the webhook payload.
-    const body = JSON.stringify({ ...n, recipients: n.recipients.map(({ phone: _phone, ...r }) => r) });
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-hotline-event': n.kind, 'x-hotline-delivery': n.key };
-    if (this.secret) headers['x-hotline-signature'] = `sha256=${createHmac('sha256', this.secret).update(body).digest('hex')}`;
-    const res = await fetch(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
-    if (!res.ok) throw new Error(`webhook answered HTTP ${res.status}`);
+  plan(n: Notification): Delivery[] {
+    return [{ id: deliveryId(n.key, 'webhook') }];
+  }
+
+  async send(n: Notification, d: Delivery): Promise<void> {
+    if (!this.url) throw new DeliveryError('webhook not configured', true);
+    // Staff phone numbers stay out of the webhook payload. The delivery id is in the signed body (see verifyWebhook).
+    const body = JSON.stringify({ delivery: d.id, ...n, recipients: n.recipients.map(({ phone: _phone, ...r }) => r) });
+    const headers: Record<string, string> = { 'x-hotline-event': n.kind, 'x-hotline-delivery': d.id };
+    // Signed per request: a resend carries a fresh timestamp over the same body.
+    if (this.secret) headers['x-hotline-signature'] = signWebhook(this.secret, body);
+    await postJson('webhook', this.url, headers, body, this.timeoutMs);
   }
 }
 
-/** SMS through the city's gateway: POST {to, content, sign} with a bearer token. */
-export class SmsGatewayNotifier implements Notifier {
+/** SMS through the city's gateway: POST {to, content, sign, reference} with a bearer token, one number per request. */
+export class SmsGatewayNotifier implements OutsideNotifier {
   readonly channel = 'sms';
   readonly enabled: boolean;
   constructor(
@@ -118,26 +233,106 @@ export class SmsGatewayNotifier implements Notifier {
     this.enabled = !!(url && token);
   }
 
-  async send(n: Notification): Promise<void> {
-    if (!this.url || !this.token) throw new Error('SMS gateway not configured');
-    const to = [...new Set(n.recipients.map((r) => r.phone).filter((p): p is string => !!p))];
-    if (to.length === 0) return;
-    const res = await fetch(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
-      body: JSON.stringify({ to, content: `【${this.sign}】${n.title}：${n.text}`, sign: this.sign, reference: n.key }),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    if (!res.ok) throw new Error(`SMS gateway answered HTTP ${res.status}`);
+  /**
+   * One message per distinct number, so one bad number or a gateway refusal
+   * fails only its own recipient; a recipient without a number is recorded as
+   * skipped (operations must add the number), never as sent.
+   */
+  plan(n: Notification): Delivery[] {
+    if (n.recipients.length === 0) return [{ id: deliveryId(n.key, 'sms'), undeliverable: 'no recipients' }];
+    const out: Delivery[] = [];
+    const byPhone = new Map<string, Delivery>();
+    for (const r of n.recipients) {
+      const phone = r.phone?.trim();
+      if (!phone) {
+        out.push({ id: deliveryId(n.key, 'sms', r.userId), recipients: [r.userId], undeliverable: 'no mobile number on file' });
+        continue;
+      }
+      const same = byPhone.get(phone);
+      if (same) same.recipients!.push(r.userId);
+      else {
+        const d: Delivery = { id: deliveryId(n.key, 'sms', r.userId), recipients: [r.userId], phone };
+        byPhone.set(phone, d);
+        out.push(d);
+      }
+    }
+    return out;
+  }
+
+  async send(n: Notification, d: Delivery): Promise<void> {
+    if (!this.url || !this.token) throw new DeliveryError('SMS gateway not configured', true);
+    if (!d.phone) throw new DeliveryError('no mobile number', true);
+    const body = JSON.stringify({ to: [d.phone], content: `【${this.sign}】${n.title}：${n.text}`, sign: this.sign, reference: d.id });
+    await postJson('SMS gateway', this.url, { authorization: `Bearer ${this.token}` }, body, this.timeoutMs);
+  }
+}
+
+/**
+ * A claim older than this is taken to be a dead sender's (it crashed between
+ * its request and its record): longer than any request may take.
+ */
+export const CLAIM_LEASE_MS = 60_000;
+
+const FINAL: ReadonlySet<DeliveryStatus> = new Set(['sent', 'failed', 'skipped']);
+
+type DeliveryBase = Pick<NotificationDeliveryRecord, 'channel' | 'key' | 'ticketId' | 'ticketNumber' | 'recipients'>;
+export type Claim = { kind: 'claimed'; attempt: number } | { kind: 'final'; status: DeliveryStatus } | { kind: 'busy'; jobId?: string; since?: Date };
+
+/**
+ * The delivery records (`notification_deliveries`). Exclusivity comes from the
+ * unique `_id` insert of the claim, never from a guarded update (FerretDB
+ * updates are not isolated). A claim is taken over (the request resent, with
+ * the same delivery id) only when its holder is known to be done: it recorded
+ * a retryable failure, it was an earlier run of the same queue job (BullMQ
+ * runs one attempt of a job at a time), or it is older than the lease.
+ */
+export class DeliveryLog {
+  constructor(readonly leaseMs = CLAIM_LEASE_MS) {}
+
+  async claim(id: string, base: DeliveryBase, jobId: string, now = new Date()): Promise<Claim> {
+    try {
+      await NotificationDelivery.create({ _id: id, ...base, status: 'sending', attempts: 1, jobId, claimedAt: now, at: now });
+      return { kind: 'claimed', attempt: 1 };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const cur = await NotificationDelivery.findById(id, { status: 1, attempts: 1, jobId: 1, claimedAt: 1 }).lean();
+    if (!cur) throw new Error(`delivery ${id}: claim exists but cannot be read`);
+    if (FINAL.has(cur.status)) return { kind: 'final', status: cur.status };
+    const done = cur.status === 'retrying' || cur.jobId === jobId || !cur.claimedAt || now.getTime() - cur.claimedAt.getTime() >= this.leaseMs;
+    if (!done) return { kind: 'busy', ...(cur.jobId ? { jobId: cur.jobId } : {}), ...(cur.claimedAt ? { since: cur.claimedAt } : {}) };
+    // Two takers at once would both resend; only a stalled job can do that, and the receiver deduplicates by the id.
+    const attempt = (cur.attempts ?? 0) + 1;
+    await NotificationDelivery.updateOne({ _id: id }, { $set: { status: 'sending', attempts: attempt, jobId, claimedAt: now, at: now } });
+    return { kind: 'claimed', attempt };
+  }
+
+  /** The outcome of the claimed request. */
+  async settle(id: string, status: 'sent' | 'retrying' | 'failed', fields: { error?: string; httpStatus?: number } = {}, now = new Date()): Promise<void> {
+    if (status === 'sent') {
+      await NotificationDelivery.updateOne({ _id: id }, { $set: { status, sentAt: now, at: now }, $unset: { error: 1, httpStatus: 1 } });
+    } else {
+      await NotificationDelivery.updateOne({ _id: id }, { $set: { status, at: now, ...fields } });
+    }
+  }
+
+  /** A delivery that is never attempted: recorded once (it may already be there from an earlier run). */
+  async record(id: string, base: DeliveryBase, status: 'skipped' | 'failed', text: string, now = new Date()): Promise<void> {
+    try {
+      await NotificationDelivery.create({ _id: id, ...base, status, attempts: 0, at: now, ...(status === 'skipped' ? { reason: text } : { error: text }) });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
   }
 }
 
 export interface NotifierSet {
   console: ConsoleNotifier;
-  outside: Notifier[];
+  outside: OutsideNotifier[];
   queue: Queue | null;
   attempts: number;
   backoffMs: number;
+  log: DeliveryLog;
 }
 
 export function createNotifiers(config: Config, queue: Queue | null): NotifierSet {
@@ -150,6 +345,7 @@ export function createNotifiers(config: Config, queue: Queue | null): NotifierSe
     queue,
     attempts: config.NOTIFY_ATTEMPTS,
     backoffMs: config.NOTIFY_BACKOFF_MS,
+    log: new DeliveryLog(),
   };
 }
 
@@ -163,7 +359,7 @@ export async function deliver(set: NotifierSet, n: Notification): Promise<void> 
   await set.console.send(n);
   if (!set.queue) return;
   for (const notifier of set.outside) {
-    const job: NotificationJob = { channel: notifier.channel as NotificationJob['channel'], key: n.key, notification: n as unknown as Record<string, unknown> };
+    const job: NotificationJob = { channel: notifier.channel, key: n.key, notification: n as unknown as Record<string, unknown> };
     await set.queue.add('deliver', job, {
       jobId: notificationJobId(n.key, notifier.channel),
       attempts: set.attempts,
@@ -175,44 +371,83 @@ export async function deliver(set: NotifierSet, n: Notification): Promise<void> 
   }
 }
 
-/** The notifications queue processor: one channel, one attempt; the last failed attempt leaves a record. */
+type Outcome = { id: string; outcome: 'sent' | 'skipped' | 'done' } | { id: string; outcome: 'failed' | 'retry'; error: string; retryAfterMs?: number };
+
+async function deliverOne(log: DeliveryLog, notifier: OutsideNotifier, n: Notification, d: Delivery, base: DeliveryBase, jobId: string, lastRun: boolean): Promise<Outcome> {
+  const rec: DeliveryBase = { ...base, ...(d.recipients ? { recipients: d.recipients } : {}) };
+  if (d.undeliverable) {
+    await log.record(d.id, rec, 'skipped', d.undeliverable);
+    logger.warn({ delivery: d.id, channel: notifier.channel, ticket: n.ticket.number, reason: d.undeliverable }, 'notification not deliverable: skipped');
+    return { id: d.id, outcome: 'skipped' };
+  }
+  const claim = await log.claim(d.id, rec, jobId);
+  // Final from an earlier run: never sent again (a failure stays a failure of this job).
+  if (claim.kind === 'final') return claim.status === 'failed' ? { id: d.id, outcome: 'failed', error: 'failed in an earlier attempt' } : { id: d.id, outcome: 'done' };
+  if (claim.kind === 'busy') return { id: d.id, outcome: 'retry', error: `being sent by job ${claim.jobId ?? '?'} since ${claim.since?.toISOString() ?? '?'}` };
+  try {
+    await notifier.send(n, d);
+  } catch (err) {
+    const e = err instanceof DeliveryError ? err : new DeliveryError((err as Error).message, false);
+    const fields = { error: e.message, ...(e.httpStatus ? { httpStatus: e.httpStatus } : {}) };
+    if (e.permanent || lastRun) {
+      await log.settle(d.id, 'failed', fields);
+      logger.warn({ delivery: d.id, channel: notifier.channel, ticket: n.ticket.number, attempts: claim.attempt, err: e.message }, e.permanent ? 'notification refused: failed without retry' : 'notification failed after every attempt');
+      return { id: d.id, outcome: 'failed', error: e.message };
+    }
+    await log.settle(d.id, 'retrying', fields);
+    return { id: d.id, outcome: 'retry', error: e.message, ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) };
+  }
+  // Should this write fail, the job's next run finds its own claim and resends with the same delivery id.
+  await log.settle(d.id, 'sent');
+  return { id: d.id, outcome: 'sent' };
+}
+
+/** The wait BullMQ would apply after this run's failure. */
+function backoffAfter(job: Job): number {
+  const b = job.opts.backoff;
+  if (typeof b === 'number') return b;
+  if (!b) return 0;
+  return b.type === 'exponential' ? (b.delay ?? 0) * 2 ** job.attemptsMade : (b.delay ?? 0);
+}
+
+/**
+ * The notifications queue processor: one channel of one notification. Each
+ * delivery is claimed, sent and recorded on its own; what is already final is
+ * left alone. A permanent refusal fails the job at once; a retryable failure
+ * throws so the queue retries (after Retry-After when the receiver asks for
+ * longer than the backoff); the last run records what is still failing.
+ */
 export async function processNotificationJob(set: NotifierSet, job: Job<NotificationJob>): Promise<string> {
-  const { channel, key, notification } = job.data;
+  const { channel, key } = job.data;
+  const n = job.data.notification as unknown as Notification;
+  const base: DeliveryBase = { channel, key, ticketId: new Types.ObjectId(n.ticket.id), ticketNumber: n.ticket.number };
   const notifier = set.outside.find((x) => x.channel === channel);
-  const attempts = job.opts.attempts ?? 1;
-  const record = (status: 'sent' | 'failed', error?: string) =>
-    NotificationDelivery.updateOne(
-      { _id: job.id },
-      {
-        $set: {
-          channel,
-          key,
-          ticketId: new Types.ObjectId((notification as unknown as Notification).ticket.id),
-          ticketNumber: (notification as unknown as Notification).ticket.number,
-          status,
-          attempts: job.attemptsMade + 1,
-          at: new Date(),
-          ...(error ? { error } : {}),
-        },
-      },
-      { upsert: true },
-    );
   if (!notifier) {
-    await record('failed', `channel ${channel} is not configured in this process`);
+    await set.log.record(deliveryId(key, channel), base, 'failed', `channel ${channel} is not configured in this process`);
     return 'not_configured';
   }
-  try {
-    await notifier.send(notification as unknown as Notification);
-  } catch (err) {
-    const message = (err as Error).message;
-    if (job.attemptsMade + 1 >= attempts) {
-      await record('failed', message);
-      logger.warn({ channel, key, attempts, err: message }, 'notification failed after every attempt');
+  // Runs so far, this one included: deferrals for Retry-After do not count as attempts in BullMQ, so they are bounded here.
+  const run = Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1);
+  const lastRun = run >= (job.opts.attempts ?? 1);
+  const outcomes: Outcome[] = [];
+  for (const d of notifier.plan(n)) outcomes.push(await deliverOne(set.log, notifier, n, d, base, String(job.id), lastRun));
+
+  const describe = (list: Outcome[]) => list.map((o) => `${o.id}: ${'error' in o ? o.error : o.outcome}`).join('; ');
+  const retry = outcomes.filter((o) => o.outcome === 'retry');
+  if (retry.length > 0) {
+    if (lastRun) throw new UnrecoverableError(describe(retry));
+    const wait = Math.max(0, ...retry.map((o) => ('retryAfterMs' in o ? (o.retryAfterMs ?? 0) : 0)));
+    if (wait > backoffAfter(job) && job.token) {
+      await job.moveToDelayed(Date.now() + wait, job.token);
+      throw new DelayedError(describe(retry));
     }
-    throw err;
+    throw new Error(describe(retry));
   }
-  await record('sent');
-  return 'sent';
+  const failed = outcomes.filter((o) => o.outcome === 'failed');
+  if (failed.length > 0) throw new UnrecoverableError(describe(failed));
+  const counts = new Map<string, number>();
+  for (const o of outcomes) counts.set(o.outcome, (counts.get(o.outcome) ?? 0) + 1);
+  return [...counts].map(([k, v]) => (outcomes.length === 1 ? k : `${k}:${v}`)).join(',') || 'nothing';
 }
 
 /**

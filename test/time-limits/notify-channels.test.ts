@@ -6,14 +6,24 @@
  */
 import test from 'ava';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startTestApp, eventually, type TestApp } from '../helpers/harness.ts';
 import { NotificationDelivery, Ticket, User, type TicketDoc } from '../../server/data/models/index.ts';
 import { fireTimer, timeLimitRuntime } from '../../server/services/deadlines.ts';
-import { createNotifiers, deliver, notificationJobId, SmsGatewayNotifier, WebhookNotifier, type Notification } from '../../server/services/notify.ts';
+import {
+  createNotifiers,
+  deliver,
+  deliveryId,
+  notificationJobId,
+  signWebhook,
+  SmsGatewayNotifier,
+  verifyWebhook,
+  WebhookNotifier,
+  WEBHOOK_TOLERANCE_SEC,
+  type Notification,
+} from '../../server/services/notify.ts';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import type { TimerJob } from '../../server/queue/queues.ts';
+import { OutsideReceiver, type OutsidePath } from './outside-receiver.ts';
 
 const WEBHOOK_SECRET = 'whsec-notify-test-0123456789';
 const SMS_TOKEN = 'sms-token-abcdef123456';
@@ -21,48 +31,17 @@ const HANDLER_PHONE = '13700001111';
 const ATTEMPTS = 3;
 const BACKOFF_MS = 150;
 
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  raw: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-  at: number;
-}
-
-const received: Received[] = [];
-/** Ticket ids whose webhook deliveries the local server refuses with HTTP 500. */
-const failingTickets = new Set<string>();
-let outside: Server;
+const outside = new OutsideReceiver();
 let app: TestApp;
 
 test.before(async () => {
-  outside = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = null;
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        // kept raw
-      }
-      received.push({ path: req.url ?? '', headers: req.headers, raw, body, at: Date.now() });
-      const ticketId = (body as { ticket?: { id?: string } } | null)?.ticket?.id;
-      const fail = req.url === '/webhook' && !!ticketId && failingTickets.has(ticketId);
-      res.writeHead(fail ? 500 : 200, { 'content-type': 'application/json' });
-      res.end(fail ? '{"error":"boom"}' : '{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => outside.listen(0, '127.0.0.1', resolve));
-  const { port } = outside.address() as AddressInfo;
+  await outside.start();
   app = await startTestApp({
     workers: true,
     env: {
-      NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${port}/webhook`,
+      NOTIFY_WEBHOOK_URL: outside.url('/webhook'),
       NOTIFY_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      SMS_GATEWAY_URL: `http://127.0.0.1:${port}/sms`,
+      SMS_GATEWAY_URL: outside.url('/sms'),
       SMS_GATEWAY_TOKEN: SMS_TOKEN,
       NOTIFY_ATTEMPTS: String(ATTEMPTS),
       NOTIFY_BACKOFF_MS: String(BACKOFF_MS),
@@ -73,10 +52,7 @@ test.before(async () => {
 });
 test.after.always(async () => {
   await app?.stop();
-  if (outside) {
-    outside.closeAllConnections();
-    await new Promise<void>((resolve) => outside.close(() => resolve()));
-  }
+  await outside.stop();
 });
 
 async function dispatchedTicket(title: string) {
@@ -105,10 +81,16 @@ const timerJob = (ticketId: string, milestone: TimerJob['milestone'], level: Tim
   fireAt: new Date().toISOString(),
 });
 
-const requestsFor = (path: string, key: string) =>
-  received.filter((r) => r.path === path && (path === '/webhook' ? r.headers['x-hotline-delivery'] === key : r.body?.reference === key));
+const requestsFor = (path: OutsidePath, key: string) => outside.requestsFor(path, key);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The delivery record once it reaches `status`. */
+const recordWhen = (id: string, status: string, timeoutMs = 10_000) =>
+  eventually(async () => {
+    const r = await NotificationDelivery.findById(id).lean();
+    return r?.status === status && r;
+  }, timeoutMs);
 
 test.serial('webhook: a fired level is POSTed as signed JSON with the ticket number, level and Chinese text', async (t) => {
   const tk = await dispatchedTicket('施工噪音');
@@ -138,19 +120,41 @@ test.serial('webhook: a fired level is POSTed as signed JSON with the ticket num
   );
   t.false(req!.raw.includes(HANDLER_PHONE), 'no phone number in the webhook body');
 
-  // HMAC-SHA256 over the exact body bytes, with the configured secret.
-  const sig = req!.headers['x-hotline-signature'];
-  t.is(typeof sig, 'string');
-  const expected = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(req!.raw).digest('hex')}`;
-  t.true(timingSafeEqual(Buffer.from(sig as string), Buffer.from(expected)), 'signature verifies with the secret');
-  const wrong = `sha256=${createHmac('sha256', 'another-secret-0123456789').update(req!.raw).digest('hex')}`;
-  t.not(sig, wrong);
+  // The delivery id is in the header and in the signed body: what the receiver deduplicates on.
+  const delivery = deliveryId(key, 'webhook');
+  t.is(req!.headers['x-hotline-delivery'], delivery);
+  t.is(req!.body.delivery, delivery);
 
-  const rec = await eventually(() => NotificationDelivery.findById(notificationJobId(key, 'webhook')).lean());
-  t.is(rec.status, 'sent');
+  // Signature `t=<unix>,v1=<hex>`: HMAC-SHA256 of "<t>.<exact body bytes>" with the configured secret, t fresh.
+  const sig = req!.headers['x-hotline-signature'] as string;
+  const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(sig);
+  t.truthy(m, sig);
+  const ts = Number(m![1]);
+  t.true(Math.abs(req!.at / 1000 - ts) <= 2, `timestamp ${ts} is the moment of sending (received at ${req!.at})`);
+  const expected = createHmac('sha256', WEBHOOK_SECRET).update(`${ts}.${req!.raw}`).digest();
+  t.true(timingSafeEqual(Buffer.from(m![2]!, 'hex'), expected), 'signature verifies with the secret over timestamp.body');
+  // The receiver's rule (verifyWebhook) accepts it as received ...
+  t.deepEqual(verifyWebhook(WEBHOOK_SECRET, sig, req!.raw, { nowMs: req!.at }), { ok: true, timestamp: ts });
+  // ... refuses the same capture replayed after the tolerance window, a changed body, another secret, an unsigned request,
+  t.deepEqual(verifyWebhook(WEBHOOK_SECRET, sig, req!.raw, { nowMs: req!.at + (WEBHOOK_TOLERANCE_SEC + 1) * 1000 }), { ok: false, reason: 'stale' });
+  t.deepEqual(verifyWebhook(WEBHOOK_SECRET, sig, req!.raw.replace('施工噪音', '施工噪声'), { nowMs: req!.at }), { ok: false, reason: 'mismatch' });
+  t.deepEqual(verifyWebhook('another-secret-0123456789', sig, req!.raw, { nowMs: req!.at }), { ok: false, reason: 'mismatch' });
+  t.deepEqual(verifyWebhook(WEBHOOK_SECRET, undefined, req!.raw, { nowMs: req!.at }), { ok: false, reason: 'malformed' });
+  // ... and a replay whose timestamp was rewritten to look fresh (the signature no longer matches).
+  const refreshed = sig.replace(`t=${ts}`, `t=${ts + 600}`);
+  t.deepEqual(verifyWebhook(WEBHOOK_SECRET, refreshed, req!.raw, { nowMs: req!.at + 600_000 }), { ok: false, reason: 'mismatch' });
+  // A genuine signature made later over the same body verifies then, so a resend passes while a replay does not.
+  t.true(verifyWebhook(WEBHOOK_SECRET, signWebhook(WEBHOOK_SECRET, req!.raw, req!.at + 600_000), req!.raw, { nowMs: req!.at + 600_000 }).ok);
+
+  const rec = await eventually(async () => {
+    const r = await NotificationDelivery.findById(delivery).lean();
+    return r?.status === 'sent' && r;
+  });
   t.is(rec.attempts, 1);
   t.is(rec.channel, 'webhook');
+  t.is(rec.key, key);
   t.is(rec.ticketNumber, tk.number);
+  t.truthy(rec.sentAt);
 
   // The same level fired again (a retried timer) does not POST twice.
   t.is(await fireTimer(timerJob(tk.id, 'accept', 'due')), 'already_fired');
@@ -160,15 +164,11 @@ test.serial('webhook: a fired level is POSTed as signed JSON with the ticket num
 
 test.serial('webhook failure: HTTP 500 is retried with backoff, and the final failure is recorded', async (t) => {
   const tk = await dispatchedTicket('井盖缺失');
-  failingTickets.add(tk.id);
-  t.is(await fireTimer(timerJob(tk.id, 'accept', 'due')), 'fired');
   const key = `${tk.id}:v1:accept.due`;
-  const id = notificationJobId(key, 'webhook');
+  outside.answer('/webhook', key, ...Array.from({ length: ATTEMPTS }, () => ({ status: 500, body: '{"error":"boom"}' })));
+  t.is(await fireTimer(timerJob(tk.id, 'accept', 'due')), 'fired');
 
-  const rec = await eventually(async () => {
-    const r = await NotificationDelivery.findById(id).lean();
-    return r?.status === 'failed' && r;
-  }, 15_000);
+  const rec = await recordWhen(deliveryId(key, 'webhook'), 'failed', 15_000);
   const hits = requestsFor('/webhook', key);
   t.is(hits.length, ATTEMPTS, 'one request per attempt');
   t.is(rec.attempts, ATTEMPTS);
@@ -176,6 +176,9 @@ test.serial('webhook failure: HTTP 500 is retried with backoff, and the final fa
   t.is(rec.key, key);
   t.is(rec.ticketNumber, tk.number);
   t.regex(rec.error ?? '', /HTTP 500/);
+  t.is(rec.httpStatus, 500);
+  // Every resend carried the same delivery id (the receiver can tell them apart from new notifications).
+  t.deepEqual(new Set(hits.map((h) => h.headers['x-hotline-delivery'])), new Set([deliveryId(key, 'webhook')]));
   // Exponential backoff: the retries wait (at least) BACKOFF_MS, then twice that.
   t.true(hits[1]!.at - hits[0]!.at >= BACKOFF_MS * 0.9, `first retry after ${hits[1]!.at - hits[0]!.at} ms`);
   t.true(hits[2]!.at - hits[1]!.at >= BACKOFF_MS * 2 * 0.9, `second retry after ${hits[2]!.at - hits[1]!.at} ms`);
@@ -183,12 +186,12 @@ test.serial('webhook failure: HTTP 500 is retried with backoff, and the final fa
   // Every attempt is used up: no further request, and the BullMQ job is failed.
   await sleep(BACKOFF_MS * 8);
   t.is(requestsFor('/webhook', key).length, ATTEMPTS);
-  const job = await timeLimitRuntime()!.notifiers.queue!.getJob(id);
+  const job = await timeLimitRuntime()!.notifiers.queue!.getJob(notificationJobId(key, 'webhook'));
   t.is(await job!.getState(), 'failed');
 
   // The SMS channel of the same notification is independent and succeeded.
-  const sms = await eventually(() => NotificationDelivery.findById(notificationJobId(key, 'sms')).lean());
-  t.is(sms.status, 'sent');
+  const sms = await recordWhen(deliveryId(key, 'sms', app.fx.users['h-a1']!.id), 'sent');
+  t.deepEqual(sms.recipients, [app.fx.users['h-a1']!.id]);
   t.is(requestsFor('/sms', key).length, 1);
 });
 
@@ -205,8 +208,9 @@ test.serial('SMS: the gateway receives the bearer token, the recipient phone and
   t.true((req!.body.content as string).startsWith('【12345热线】'), req!.body.content);
   t.true((req!.body.content as string).includes(`工单 ${tk.number}「路灯不亮」`), req!.body.content);
 
-  const rec = await eventually(() => NotificationDelivery.findById(notificationJobId(key, 'sms')).lean());
-  t.is(rec.status, 'sent');
+  t.is(req!.body.reference, deliveryId(key, 'sms', app.fx.users['h-a1']!.id), 'the gateway reference is the delivery id');
+
+  const rec = await recordWhen(deliveryId(key, 'sms', app.fx.users['h-a1']!.id), 'sent');
   t.is(rec.attempts, 1);
 });
 
@@ -241,9 +245,9 @@ test.serial('SMS unset: no SMS channel, nothing reaches the gateway', async (t) 
   };
   await deliver(set, n);
   await eventually(async () => requestsFor('/webhook', key).length > 0);
-  await eventually(() => NotificationDelivery.findById(notificationJobId(key, 'webhook')).lean());
+  await recordWhen(deliveryId(key, 'webhook'), 'sent');
   await sleep(500);
   t.is(requestsFor('/sms', key).length, 0, 'nothing sent to the gateway');
   t.is(await runtime.notifiers.queue!.getJob(notificationJobId(key, 'sms')), undefined, 'no SMS job queued');
-  t.is(await NotificationDelivery.findById(notificationJobId(key, 'sms')).lean(), null);
+  t.is(await NotificationDelivery.countDocuments({ key, channel: 'sms' }), 0);
 });

@@ -117,20 +117,57 @@ noticeSchema.index({ userId: 1, read: 1, at: -1 });
 noticeSchema.index({ ticketId: 1, at: -1 });
 export const Notice = model<NoticeRecord>('Notice', noticeSchema);
 
-/** Outcome of an outside delivery (webhook, SMS): a permanent failure stays visible here. */
-const notificationDeliverySchema = new Schema(
+/**
+ * One outside delivery (a webhook POST, or one SMS to one number) and its
+ * outcome. `_id` is the delivery id (services/notify.ts deliveryId), also sent
+ * to the receiver so it can deduplicate. Inserting it in `sending` is the
+ * claim before the request (unique _id: one sender); `sent`, `failed` and
+ * `skipped` are final; `retrying` waits for the queue's next attempt.
+ */
+export const DELIVERY_STATUSES = ['sending', 'retrying', 'sent', 'failed', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export interface NotificationDeliveryRecord {
+  _id: string;
+  channel: string;
+  key: string;
+  ticketId?: Types.ObjectId;
+  ticketNumber?: string;
+  /** SMS: the users this message reaches. */
+  recipients?: string[];
+  status: DeliveryStatus;
+  /** Requests made so far. */
+  attempts: number;
+  /** The notifications job that holds (or last held) the claim. */
+  jobId?: string;
+  claimedAt?: Date;
+  sentAt?: Date;
+  /** Last HTTP status of a failed request. */
+  httpStatus?: number;
+  /** Why the last request failed. */
+  error?: string;
+  /** Why it was never sent (skipped). */
+  reason?: string;
+  at: Date;
+}
+const notificationDeliverySchema = new Schema<NotificationDeliveryRecord>(
   {
-    _id: { type: String, required: true }, // the notifications job id
+    _id: { type: String, required: true },
     channel: { type: String, required: true },
     key: { type: String, required: true },
     ticketId: { type: Schema.Types.ObjectId },
     ticketNumber: { type: String },
-    status: { type: String, required: true, enum: ['sent', 'failed'] },
+    recipients: { type: [String], default: undefined },
+    status: { type: String, required: true, enum: DELIVERY_STATUSES },
     attempts: { type: Number, required: true },
+    jobId: { type: String },
+    claimedAt: { type: Date },
+    sentAt: { type: Date },
+    httpStatus: { type: Number },
     error: { type: String },
+    reason: { type: String },
     at: { type: Date, required: true },
   },
   { versionKey: false, collection: 'notification_deliveries' },
 );
 notificationDeliverySchema.index({ status: 1, at: -1 });
-export const NotificationDelivery = model('NotificationDelivery', notificationDeliverySchema);
+export const NotificationDelivery = model<NotificationDeliveryRecord>('NotificationDelivery', notificationDeliverySchema);
