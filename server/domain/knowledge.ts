@@ -1,4 +1,6 @@
-import { jieba, normalizeText, STOP_WORDS } from './classify/segment.ts';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { normalizeText, STOP_WORDS } from './classify/segment.ts';
 
 /**
  * The knowledge base (知识库) that operators answer consultations from
@@ -12,6 +14,12 @@ import { jieba, normalizeText, STOP_WORDS } from './classify/segment.ts';
  * weigh differently: the keywords an editor chose (synonyms such as 户口 for
  * 户籍) count most, the standard question next, the answer text least, so an
  * entry that merely mentions 社保卡 in passing ranks below the one about it.
+ *
+ * The editors' keywords also become words of this segmenter's dictionary:
+ * jieba alone cuts 去哪里上牌 as 哪里/上/牌 and would lose 上牌. Words are only
+ * ever added (a removed keyword that stays a word is harmless), and the
+ * instance is the knowledge base's own, so ticket search and the classifier
+ * segment as before. Pure apart from that lazily created instance.
  */
 export interface KnowledgeEntryInput {
   id: string;
@@ -43,11 +51,30 @@ export const MIN_SCORE = 1;
 /** Entries far behind the best one are noise next to it. */
 export const RELATIVE_CUT = 0.3;
 
+let segmenter: Jieba | undefined;
+const known = new Set<string>();
+const DICT_WORD = /^[\p{Script=Han}\p{L}\p{N}]{2,20}$/u;
+/** Dictionary frequency for editors' keywords: high enough that jieba keeps them whole. */
+const KEYWORD_FREQ = 2000;
+
+function kbJieba(): Jieba {
+  segmenter ??= Jieba.withDict(dict);
+  return segmenter;
+}
+
+/** Teach the segmenter the editors' keywords (once each). */
+export function addKeywordsToDictionary(keywords: Iterable<string>): void {
+  const fresh = [...new Set([...keywords].map(normalizeText))].filter((w) => DICT_WORD.test(w) && !known.has(w));
+  if (!fresh.length) return;
+  kbJieba().loadDict(Buffer.from(fresh.map((w) => `${w} ${KEYWORD_FREQ}`).join('\n')));
+  for (const w of fresh) known.add(w);
+}
+
 /** The words of a text as the knowledge base compares them. */
 export function knowledgeTerms(text: string): string[] {
   const normalized = normalizeText(text);
   if (!normalized) return [];
-  return jieba()
+  return kbJieba()
     .cutForSearch(normalized, true)
     .map((w) => w.trim())
     .filter((w) => w && HAS_WORD_CHAR.test(w) && !PURE_NUMBER.test(w) && !SINGLE_HAN.test(w) && !STOP_WORDS.has(w) && !HOTLINE_WORDS.has(w));
@@ -76,6 +103,7 @@ function addTerms(tf: Map<string, number>, terms: readonly string[], weight: num
 
 /** Segment every entry once; rank many queries against the result. */
 export function buildKnowledgeIndex(entries: readonly KnowledgeEntryInput[]): KnowledgeIndex {
+  addKeywordsToDictionary(entries.flatMap((e) => e.keywords));
   const df = new Map<string, number>();
   const indexed = entries.map((e) => {
     const tf = new Map<string, number>();
@@ -101,7 +129,8 @@ export function rankKnowledge(index: KnowledgeIndex, text: string, limit = 5, mi
   const query = [...new Set(knowledgeTerms(text))];
   if (!query.length || !index.entries.length) return [];
   const n = index.entries.length;
-  const idf = new Map(query.map((q) => [q, Math.log(1 + (n - (index.df.get(q) ?? 0) + 0.5) / ((index.df.get(q) ?? 0) + 0.5))]));
+  // Smooth idf, ln(1 + N/df): unlike BM25's own it stays useful in a base of one or two entries.
+  const idf = new Map(query.map((q) => [q, Math.log(1 + n / Math.max(1, index.df.get(q) ?? 0))]));
   const hits: KnowledgeHit[] = [];
   for (const e of index.entries) {
     const norm = K1 * (1 - B + (B * e.length) / index.avgLength);

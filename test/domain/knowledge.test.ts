@@ -46,6 +46,13 @@ test('an editor’s keyword (a synonym) finds the entry even when the question w
   t.deepEqual(rankKnowledge(idx, '想把户口迁过来')[0]?.matched, ['户口']);
 });
 
+test('an editor’s keyword becomes a word: jieba alone would cut 哪里上牌 as 哪里/上/牌', (t) => {
+  t.false(knowledgeTerms('去哪里挂号牌照').includes('挂号牌照'));
+  const idx = buildKnowledgeIndex([{ id: 'ebike', title: '电动自行车登记', keywords: ['上牌', '挂号牌照'], answer: '到车管服务站办理。' }]);
+  t.true(knowledgeTerms('电动车去哪里上牌').includes('上牌'));
+  t.is(rankKnowledge(idx, '电动车去哪里上牌')[0]?.id, 'ebike');
+});
+
 test('the question and keywords weigh more than a mention in the answer; a mention alone is not a match', (t) => {
   const idx = buildKnowledgeIndex([
     { id: 'mention', title: '新生儿出生一件事', keywords: ['出生登记'], answer: '可一次申请出生登记、医保参保和社保卡申领。' },
