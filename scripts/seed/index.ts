@@ -8,6 +8,8 @@ import type { TicketRecord } from '../../server/domain/ticket.ts';
 import { AreaModel, Category, DispatchRuleModel, PlaceModel, Ticket, Unit, User, toStoredArea } from '../../server/data/models/index.ts';
 import { connectMongo, disconnectMongo, isDuplicateKey, syncAllIndexes } from '../../server/data/db.ts';
 import { hashPassword } from '../../server/services/auth.ts';
+import { insertEntries } from '../../server/services/knowledge.ts';
+import { DEMO_KNOWLEDGE } from './knowledge.ts';
 
 /**
  * Demo data for a first run: the 江州市 unit tree, the subject dictionary,
@@ -95,6 +97,8 @@ export async function seedDemo(opts: { now?: Date } = {}): Promise<{ seeded: boo
   );
   // Raw insert, like the intake path: createdAt/updatedAt stay as generated.
   if (data.tickets.length) await Ticket.collection.insertMany(data.tickets, { ordered: false });
+  // The knowledge base operators answer consultations from (直接答复).
+  await insertEntries(DEMO_KNOWLEDGE, null);
   return {
     seeded: true,
     counts: {

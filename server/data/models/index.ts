@@ -18,3 +18,5 @@ export {
 } from './time-limits.ts';
 export { DispatchRuleModel, PlaceModel, AreaModel, ClassifierModel, toStoredArea, fromStoredArea, type StoredArea } from './catalogue.ts';
 export { UnresolvedByPhone, type UnresolvedItem } from './unresolved.ts';
+export { KnowledgeEntry, KnowledgeMeta, type KnowledgeRecord } from './knowledge.ts';
+export { MetricDay, type MetricDayRecord } from './metric-day.ts';
