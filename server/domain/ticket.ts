@@ -61,7 +61,9 @@ export type CloseReason = keyof typeof CLOSE_REASONS;
 export type IntakeOutcome =
   | { kind: 'ticket' }
   | { kind: 'direct_answer'; answer: string }
-  | { kind: 'emergency_transfer'; line: EmergencyLine; note?: string };
+  | { kind: 'emergency_transfer'; line: EmergencyLine; note?: string }
+  /** 并单 at intake: the call repeats an open ticket and is born merged into it, never routed. */
+  | { kind: 'merge'; parentId: string; note?: string };
 
 export interface Actor {
   id: string;
@@ -139,6 +141,8 @@ export function initialState(input: IntakeInput, by: Actor | null, at: Date): Ne
   const outcome = input.outcome;
   switch (outcome.kind) {
     case 'ticket':
+    case 'merge':
+      // A merge is the workflow's merge command (domain/workflow.ts), applied to the new ticket before it is stored.
       return { status: 'new', owner, history };
     case 'direct_answer':
       history.push({ seq: 2, at, type: 'direct_answered', actor, note: outcome.answer });

@@ -3,12 +3,13 @@ import { Types } from 'mongoose';
 import type { Queue } from 'bullmq';
 import { ConflictError } from '../errors.ts';
 import { logger } from '../logger.ts';
-import { initialState, type Actor, type IntakeInput } from '../domain/ticket.ts';
+import { initialState, type Actor, type HistoryEvent, type IntakeInput } from '../domain/ticket.ts';
+import { decide } from '../domain/workflow.ts';
 import { shanghaiDay } from '../domain/ticket-number.ts';
 import { phoneLast4 } from '../domain/privacy.ts';
 import { searchTokens } from '../domain/text.ts';
 import { insertTicket } from '../data/tickets.ts';
-import { Category, type TicketDoc } from '../data/models/index.ts';
+import { Category, Ticket, type TicketDoc } from '../data/models/index.ts';
 import { enqueueRouting } from '../queue/queues.ts';
 import { ValidationError } from '../errors.ts';
 
@@ -43,6 +44,8 @@ export async function intake(
   const id = new Types.ObjectId();
   const category = input.categoryCode ? await resolveCategory(input.categoryCode) : undefined;
   const state = initialState(input, by, now);
+  // 并单 at intake: merged before it is stored, so the routing worker never races the operator for it.
+  const merge = input.outcome.kind === 'merge' ? await mergeAtIntake(input.outcome, state, by, now) : null;
   const day = shanghaiDay(now);
 
   const doc: Omit<TicketDoc, 'number'> = {
@@ -66,8 +69,9 @@ export async function intake(
     },
     confidential: input.confidential,
     ...(input.callId ? { callId: input.callId } : {}),
-    status: state.status,
-    owner: state.owner,
+    status: merge ? 'merged' : state.status,
+    owner: merge?.owner ?? state.owner,
+    ...(merge ? { mergedInto: merge.mergedInto } : {}),
     coUnits: [],
     scopeUnitIds: [],
     overdue: false,
@@ -78,7 +82,7 @@ export async function intake(
     ...(by ? { createdBy: { id: by.id, name: by.name, role: by.role } } : {}),
     searchTokens: searchTokens([input.title, input.content, input.address].filter(Boolean).join(' ')),
     version: 1,
-    history: state.history,
+    history: merge ? [...state.history, ...merge.events] : state.history,
     createdAt: now,
     updatedAt: now,
   };
@@ -113,6 +117,29 @@ export function publicQueryCode(secret: string, ticketId: string): string {
   const mac = createHmac('sha256', secret).update(`query:${ticketId}`).digest();
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
   return Array.from(mac.subarray(0, 8), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** The workflow's merge command on the new ticket; the parent must exist and be open (decide checks the status). */
+async function mergeAtIntake(
+  outcome: { parentId: string; note?: string },
+  state: ReturnType<typeof initialState>,
+  by: Actor | null,
+  at: Date,
+): Promise<{ mergedInto: Types.ObjectId; owner: TicketDoc['owner']; events: HistoryEvent[] }> {
+  if (!by) throw new ValidationError([{ field: 'outcome.kind', problem: '网上留言不能并单 (staff only)' }]);
+  const parent = await Ticket.findById(outcome.parentId, { number: 1, status: 1 }).lean();
+  if (!parent) throw new ValidationError([{ field: 'outcome.parentId', problem: '要并入的工单不存在 (unknown ticket)' }]);
+  const change = decide(
+    { status: state.status },
+    { kind: 'merge', parent: { id: parent._id.toHexString(), number: parent.number, status: parent.status }, ...(outcome.note ? { note: outcome.note } : {}) },
+    by,
+    at,
+  );
+  return {
+    mergedInto: parent._id,
+    owner: change.set.owner as TicketDoc['owner'],
+    events: change.events.map((e, i) => ({ ...e, seq: state.history.length + i + 1 })),
+  };
 }
 
 async function resolveCategory(code: string): Promise<{ code: string; path: string[] }> {

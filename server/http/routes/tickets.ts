@@ -28,6 +28,7 @@ const outcomeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('ticket') }),
   z.strictObject({ kind: z.literal('direct_answer'), answer: text(5000) }),
   z.strictObject({ kind: z.literal('emergency_transfer'), line: z.enum(EMERGENCY_LINE_KEYS), note: text(500).optional() }),
+  z.strictObject({ kind: z.literal('merge'), parentId: z.string().regex(/^[0-9a-f]{24}$/, '应为 24 位工单 ID (ticket id)'), note: text(500).optional() }),
 ]);
 
 /** An operator logging a call (or a message from another channel). */
