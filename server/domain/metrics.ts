@@ -147,38 +147,57 @@ function rowOf(t: BoardTicket, l: TicketLight): BoardRow {
 
 const LEVEL_RANK: Record<OverdueLevel, number> = { due: 0, reminderNotice: 1, supervision: 2 };
 
-/** Count open tickets by lead unit, and list what needs a manager: overdue, extension requests, arbitration. */
-export function boardData(tickets: Iterable<BoardTicket>, now: number, maxRows = 2000): BoardData {
+/**
+ * Count open tickets by lead unit, and list what needs a manager: overdue,
+ * extension requests, arbitration. Incremental (`add` one ticket at a time) so
+ * a scan never holds every open ticket in memory.
+ */
+export function boardAccumulator(now: number, maxRows = 2000) {
   const cells = new Map<string, BoardCell>();
   const overdue: BoardRow[] = [];
   const extensions: BoardRow[] = [];
   const arbitration: BoardRow[] = [];
-  for (const t of tickets) {
-    if (!BOARD_STATUSES.includes(t.status)) continue;
-    const unitId = t.lead?.unitId && TIMED_STATUSES.includes(t.status) ? t.lead.unitId : null;
-    const key = unitId ?? '';
-    let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = emptyCell(unitId)));
-    const l = lightOf(t, now);
-    cell.open++;
-    cell.byStatus[t.status] = (cell.byStatus[t.status] ?? 0) + 1;
-    if (l.light === 'warning') cell.dueSoon++;
-    if (l.light === 'overdue') {
-      cell.overdue++;
-      cell.levels[l.level!]++;
-      overdue.push(rowOf(t, l));
-    }
-    if (t.deadlines?.extensionRequest && TIMED_STATUSES.includes(t.status)) {
-      cell.extensions++;
-      extensions.push(rowOf(t, l));
-    }
-    if (t.status === 'arbitration') arbitration.push(rowOf(t, l));
-  }
-  overdue.sort((a, b) => LEVEL_RANK[b.level!] - LEVEL_RANK[a.level!] || (ms(a.dueAt) ?? 0) - (ms(b.dueAt) ?? 0) || a.number.localeCompare(b.number));
-  extensions.sort((a, b) => a.extensionRequest!.at.localeCompare(b.extensionRequest!.at));
-  arbitration.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  const byUnit = (a: BoardCell, b: BoardCell) => (a.unitId ?? '').localeCompare(b.unitId ?? '');
-  return { cells: [...cells.values()].sort(byUnit), overdue: overdue.slice(0, maxRows), extensions: extensions.slice(0, maxRows), arbitration: arbitration.slice(0, maxRows) };
+  return {
+    add(t: BoardTicket): void {
+      if (!BOARD_STATUSES.includes(t.status)) return;
+      const unitId = t.lead?.unitId && TIMED_STATUSES.includes(t.status) ? t.lead.unitId : null;
+      const key = unitId ?? '';
+      let cell = cells.get(key);
+      if (!cell) cells.set(key, (cell = emptyCell(unitId)));
+      const l = lightOf(t, now);
+      cell.open++;
+      cell.byStatus[t.status] = (cell.byStatus[t.status] ?? 0) + 1;
+      if (l.light === 'warning') cell.dueSoon++;
+      if (l.light === 'overdue') {
+        cell.overdue++;
+        cell.levels[l.level!]++;
+        overdue.push(rowOf(t, l));
+      }
+      if (t.deadlines?.extensionRequest && TIMED_STATUSES.includes(t.status)) {
+        cell.extensions++;
+        extensions.push(rowOf(t, l));
+      }
+      if (t.status === 'arbitration') arbitration.push(rowOf(t, l));
+    },
+    result(): BoardData {
+      overdue.sort((a, b) => LEVEL_RANK[b.level!] - LEVEL_RANK[a.level!] || (ms(a.dueAt) ?? 0) - (ms(b.dueAt) ?? 0) || a.number.localeCompare(b.number));
+      extensions.sort((a, b) => a.extensionRequest!.at.localeCompare(b.extensionRequest!.at));
+      arbitration.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      const byUnit = (a: BoardCell, b: BoardCell) => (a.unitId ?? '').localeCompare(b.unitId ?? '');
+      return {
+        cells: [...cells.values()].sort(byUnit),
+        overdue: overdue.slice(0, maxRows),
+        extensions: extensions.slice(0, maxRows),
+        arbitration: arbitration.slice(0, maxRows),
+      };
+    },
+  };
+}
+
+export function boardData(tickets: Iterable<BoardTicket>, now: number, maxRows = 2000): BoardData {
+  const acc = boardAccumulator(now, maxRows);
+  for (const t of tickets) acc.add(t);
+  return acc.result();
 }
 
 export interface BoardSummary {
@@ -336,8 +355,12 @@ export function rate(onTime: number, due: number): number | null {
  * that has ended never changes and can be stored once. A deadline later today
  * is counted once it is met or has passed.
  */
-export function tallyByDay(clocks: Iterable<MilestoneClock>, now: number, days: ReadonlySet<string>): Map<string, Map<string, Tally>> {
-  const out = new Map<string, Map<string, Tally>>();
+export function tallyByDay(
+  clocks: Iterable<MilestoneClock>,
+  now: number,
+  days: ReadonlySet<string>,
+  out = new Map<string, Map<string, Tally>>(),
+): Map<string, Map<string, Tally>> {
   for (const c of clocks) {
     const o = outcomeOf(c, now);
     if (o !== 'on_time' && o !== 'late') continue;

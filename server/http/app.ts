@@ -14,6 +14,7 @@ import { timeLimitRoutes } from './routes/time-limits.ts';
 import { workflowRoutes } from './routes/workflow.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { knowledgeRoutes } from './routes/knowledge.ts';
+import { boardRoutes } from './routes/board.ts';
 
 /** The Koa application: middleware order is context → errors → body → key guard → routes. */
 export function createApp(deps: AppDeps): Koa<AppState> {
@@ -37,7 +38,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     await next();
   });
 
-  for (const router of [systemRoutes(deps), authRoutes(deps), publicRoutes(deps), timeLimitRoutes(deps), ticketRoutes(deps), workflowRoutes(deps), catalogueRoutes(deps), knowledgeRoutes(deps), dictionaryRoutes(deps)]) {
+  for (const router of [systemRoutes(deps), authRoutes(deps), publicRoutes(deps), timeLimitRoutes(deps), ticketRoutes(deps), workflowRoutes(deps), catalogueRoutes(deps), knowledgeRoutes(deps), boardRoutes(deps), dictionaryRoutes(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

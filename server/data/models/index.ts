@@ -19,3 +19,4 @@ export {
 export { DispatchRuleModel, PlaceModel, AreaModel, ClassifierModel, toStoredArea, fromStoredArea, type StoredArea } from './catalogue.ts';
 export { UnresolvedByPhone, type UnresolvedItem } from './unresolved.ts';
 export { KnowledgeEntry, KnowledgeMeta, type KnowledgeRecord } from './knowledge.ts';
+export { MetricDay, type MetricDayRecord } from './metric-day.ts';

@@ -6,6 +6,7 @@ import { parseInput } from '../validate.ts';
 import { REPLY_RESULT_KEYS, SATISFACTION_KEYS } from '../../domain/ticket.ts';
 import { runCommand, type CommandInput } from '../../services/workflow.ts';
 import { ticketView } from '../../services/ticket-view.ts';
+import { notifySupervised } from '../../services/supervision.ts';
 
 const text = (max: number) => z.string().trim().min(1, '不能为空 (required)').max(max, `最多 ${max} 字 (too long)`);
 const unitId = text(64);
@@ -39,6 +40,7 @@ const ACTIONS = {
     unitFault: z.boolean().default(false),
     note: text(1000).optional(),
   }),
+  supervise: z.strictObject({ version, note: text(1000) }),
 } as const;
 type Action = keyof typeof ACTIONS;
 
@@ -55,6 +57,7 @@ export function workflowRoutes(deps: AppDeps): Router<AppState> {
     const { version: v, ...fields } = parseInput(ACTIONS[action], ctx.request.body) as { version: number } & Record<string, unknown>;
     const viewer = viewerOf(ctx);
     const t = await runCommand(id, v, { kind: action, ...fields } as CommandInput, viewer);
+    if (action === 'supervise') await notifySupervised(t, viewer);
     ctx.body = { ticket: ticketView(t, viewer, true) };
   });
 
