@@ -316,12 +316,14 @@ export class DeliveryLog {
     }
   }
 
-  /** A delivery that is never attempted: recorded once (it may already be there from an earlier run). */
-  async record(id: string, base: DeliveryBase, status: 'skipped' | 'failed', text: string, now = new Date()): Promise<void> {
+  /** A delivery that is never attempted: recorded once (false when an earlier run already did). */
+  async record(id: string, base: DeliveryBase, status: 'skipped' | 'failed', text: string, now = new Date()): Promise<boolean> {
     try {
       await NotificationDelivery.create({ _id: id, ...base, status, attempts: 0, at: now, ...(status === 'skipped' ? { reason: text } : { error: text }) });
+      return true;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
+      return false;
     }
   }
 }
@@ -376,8 +378,8 @@ type Outcome = { id: string; outcome: 'sent' | 'skipped' | 'done' } | { id: stri
 async function deliverOne(log: DeliveryLog, notifier: OutsideNotifier, n: Notification, d: Delivery, base: DeliveryBase, jobId: string, lastRun: boolean): Promise<Outcome> {
   const rec: DeliveryBase = { ...base, ...(d.recipients ? { recipients: d.recipients } : {}) };
   if (d.undeliverable) {
-    await log.record(d.id, rec, 'skipped', d.undeliverable);
-    logger.warn({ delivery: d.id, channel: notifier.channel, ticket: n.ticket.number, reason: d.undeliverable }, 'notification not deliverable: skipped');
+    if (await log.record(d.id, rec, 'skipped', d.undeliverable))
+      logger.warn({ delivery: d.id, channel: notifier.channel, ticket: n.ticket.number, reason: d.undeliverable }, 'notification not deliverable: skipped');
     return { id: d.id, outcome: 'skipped' };
   }
   const claim = await log.claim(d.id, rec, jobId);
