@@ -1,15 +1,19 @@
-import { useCallback, useEffect, useState } from 'react';
-import { Button, Tooltip } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Button, Spin, Tooltip } from 'antd';
 import { loadSession, saveSession, setUnauthorizedHandler, type Session, type User } from './api.ts';
 import { useI18n, type MessageKey } from './i18n.tsx';
 import { LiveProvider, useLive } from './live.tsx';
 import { navigate, usePath } from './router.ts';
 import { LoginPage } from './pages/Login.tsx';
-import { CallPage } from './pages/CallPage.tsx';
-import { TicketListPage } from './pages/TicketList.tsx';
-import { TicketDetailPage } from './pages/TicketDetail.tsx';
-import { ManualQueuePage } from './pages/ManualQueue.tsx';
-import { InboxPage } from './pages/Inbox.tsx';
+
+// Pages load on first visit (the login screen needs none of them); each is its own chunk.
+const CallPage = lazy(() => import('./pages/CallPage.tsx').then((m) => ({ default: m.CallPage })));
+const TicketListPage = lazy(() => import('./pages/TicketList.tsx').then((m) => ({ default: m.TicketListPage })));
+const TicketDetailPage = lazy(() => import('./pages/TicketDetail.tsx').then((m) => ({ default: m.TicketDetailPage })));
+const ManualQueuePage = lazy(() => import('./pages/ManualQueue.tsx').then((m) => ({ default: m.ManualQueuePage })));
+const InboxPage = lazy(() => import('./pages/Inbox.tsx').then((m) => ({ default: m.InboxPage })));
+const CallbackPage = lazy(() => import('./pages/CallbackPage.tsx').then((m) => ({ default: m.CallbackPage })));
+const KnowledgeAdminPage = lazy(() => import('./pages/KnowledgeAdmin.tsx').then((m) => ({ default: m.KnowledgeAdminPage })));
 
 const HOTLINE = ['operator', 'dispatcher', 'admin'];
 
@@ -21,9 +25,11 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { path: '/call', label: 'navCall', roles: ['operator', 'dispatcher', 'admin'] },
+  { path: '/callbacks', label: 'navCallback', roles: ['operator', 'dispatcher', 'admin'] },
   { path: '/queue', label: 'navQueue', roles: ['dispatcher', 'admin'] },
   { path: '/inbox', label: 'navInbox', roles: ['unit_handler'] },
   { path: '/tickets', label: 'navTickets', roles: null },
+  { path: '/knowledge', label: 'navKnowledge', roles: ['admin'] },
 ];
 
 function homeOf(u: User): string {
@@ -41,6 +47,12 @@ export function App() {
     navigate('/login', true);
   }, []);
   useEffect(() => setUnauthorizedHandler(logout), [logout]);
+  // While the login form shows, fetch the call page's chunk: most logins are operators, who start typing at once.
+  useEffect(() => {
+    if (session) return;
+    const id = setTimeout(() => void import('./pages/CallPage.tsx'), 300);
+    return () => clearTimeout(id);
+  }, [session]);
 
   if (!session) {
     return (
@@ -78,6 +90,8 @@ function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
   else if (path === '/queue' && ['dispatcher', 'admin'].includes(user.role)) page = <ManualQueuePage />;
   else if (path === '/inbox' && user.role === 'unit_handler') page = <InboxPage />;
   else if (path === '/tickets') page = <TicketListPage user={user} />;
+  else if (path === '/callbacks' && HOTLINE.includes(user.role)) page = <CallbackPage />;
+  else if (path === '/knowledge' && user.role === 'admin') page = <KnowledgeAdminPage />;
 
   return (
     <div>
@@ -118,7 +132,9 @@ function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
           </Button>
         </div>
       </header>
-      <main className="page">{page ?? <TicketListPage user={user} />}</main>
+      <main className="page">
+        <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>{page ?? <TicketListPage user={user} />}</Suspense>
+      </main>
     </div>
   );
 }

@@ -68,7 +68,8 @@ test.serial('an operator logs a call; the dispatcher sees it in the manual queue
     const operator = await opCtx.newPage();
     await login(operator, 'op');
     await operator.waitForURL(/\/call$/);
-    // Keyboard-first: the phone field has the focus.
+    // Keyboard-first: the phone field has the focus (once the lazily loaded page is there).
+    await operator.locator('#call-phone:focus').waitFor();
     await operator.keyboard.type(phone);
     await operator.locator('[data-testid="caller-history"]').getByText('咨询社保卡补办').waitFor();
     await operator.keyboard.press('Tab');

@@ -5,6 +5,7 @@ import { LINE_KEYS, REQUEST_TYPE_KEYS, URGENCY_KEYS, useI18n } from '../i18n.tsx
 import { useLive } from '../live.tsx';
 import { navigate } from '../router.ts';
 import { StatusTag } from './common.tsx';
+import { DuplicatePanel, KnowledgePanel, type DuplicateHit, type KnowledgeHit } from './CallAssist.tsx';
 
 /**
  * The operator's call form, made for speed: the phone field has the focus,
@@ -14,6 +15,11 @@ import { StatusTag } from './common.tsx';
  * localStorage (per user) until the call is recorded, so a reload or a lost
  * connection loses nothing; a call that could not be sent is sent again, with
  * the same Idempotency-Key, when the connection is back.
+ *
+ * While the request is typed, the knowledge base offers answers (one click
+ * puts one into the direct answer) and open tickets the call may repeat are
+ * listed; 并入 records the call merged into one of them (the server merges
+ * it before storing it, so it is never dispatched on its own).
  */
 interface CallValues {
   phone?: string;
@@ -26,13 +32,19 @@ interface CallValues {
   confidential?: boolean;
 }
 
-type Outcome = { kind: 'ticket' } | { kind: 'direct_answer'; answer: string } | { kind: 'emergency_transfer'; line: string; note?: string };
+type Outcome =
+  | { kind: 'ticket' }
+  | { kind: 'direct_answer'; answer: string }
+  | { kind: 'emergency_transfer'; line: string; note?: string }
+  | { kind: 'merge'; parentId: string; note?: string };
 
 interface Draft {
   values: CallValues;
   key: string;
   /** Set when the submission failed for want of a connection: sent again when it is back. */
   pending?: Outcome;
+  /** The number of the ticket a pending merge joins (for the message). */
+  mergeParent?: string;
 }
 
 const PHONE = /^\+?\d[\d-]{6,19}$/;
@@ -84,6 +96,9 @@ export function CallPage({ user }: { user: User }) {
   const [answerOpen, setAnswerOpen] = useState(false);
   const [answer, setAnswer] = useState('');
   const phoneRef = useRef<{ focus: () => void } | null>(null);
+  const watchedPhone = Form.useWatch('phone', form) ?? '';
+  const watchedContent = Form.useWatch('content', form) ?? '';
+  const watchedAddress = Form.useWatch('address', form) ?? '';
 
   const save = useCallback(() => {
     localStorage.setItem(draftKey(user), JSON.stringify(draft.current));
@@ -162,7 +177,11 @@ export function CallPage({ user }: { user: User }) {
           body: body(values, outcome),
           headers: { 'Idempotency-Key': draft.current.key },
         });
-        message.success({ content: t(resend ? 'resent' : 'submitted', { number: res.ticket.number }), duration: 6 });
+        if (res.ticket.status === 'merged') {
+          message.success({ content: t('mergedDone', { number: res.ticket.number, parent: draft.current.mergeParent ?? '' }), duration: 6 });
+        } else {
+          message.success({ content: t(resend ? 'resent' : 'submitted', { number: res.ticket.number }), duration: 6 });
+        }
         reset();
       } catch (err) {
         if (err instanceof NetworkError) {
@@ -223,15 +242,48 @@ export function CallPage({ user }: { user: User }) {
     [busy, form, send],
   );
 
-  const openAnswer = useCallback(async () => {
-    try {
-      await form.validateFields(['phone', 'type', 'content']);
-    } catch {
-      return;
-    }
-    setAnswer('');
-    setAnswerOpen(true);
-  }, [form]);
+  const openAnswer = useCallback(
+    async (prefill = '') => {
+      try {
+        await form.validateFields(['phone', 'type', 'content']);
+      } catch {
+        return;
+      }
+      setAnswer(prefill);
+      setAnswerOpen(true);
+    },
+    [form],
+  );
+
+  // A knowledge-base answer, in one click, becomes the direct answer (still editable before it is sent).
+  const answerWith = useCallback((hit: KnowledgeHit) => void openAnswer(hit.answer), [openAnswer]);
+
+  // 并单: record this call merged into an open ticket it repeats.
+  const merge = useCallback(
+    async (hit: DuplicateHit) => {
+      try {
+        await form.validateFields(['phone', 'type', 'content']);
+      } catch {
+        return;
+      }
+      let note = '';
+      const ok = await modal.confirm({
+        title: t('mergeTitle', { number: hit.number }),
+        content: (
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            <span>{t('mergeConfirm', { number: hit.number })}</span>
+            <Input.TextArea placeholder={t('mergeNote')} rows={2} maxLength={500} onChange={(e) => (note = e.target.value)} />
+          </Space>
+        ),
+        okText: t('mergeInto'),
+        cancelText: t('cancel'),
+      });
+      if (!ok) return;
+      draft.current = { ...draft.current, mergeParent: hit.number };
+      await send({ kind: 'merge', parentId: hit.ticketId, ...(note.trim() ? { note: note.trim() } : {}) });
+    },
+    [form, modal, send, t],
+  );
 
   const transfer = useCallback(
     async (line: string) => {
@@ -381,6 +433,8 @@ export function CallPage({ user }: { user: User }) {
         </Card>
       </Col>
       <Col xs={24} lg={8}>
+        <KnowledgePanel content={watchedContent} onUse={answerWith} />
+        <DuplicatePanel phone={watchedPhone} content={watchedContent} address={watchedAddress} onMerge={(d) => void merge(d)} disabled={busy} />
         <Card title={t('history')} size="small" data-testid="caller-history">
           {!history ? (
             <Typography.Text type="secondary">{t('historyHint')}</Typography.Text>
