@@ -32,6 +32,7 @@ export interface BoardTicket {
   id: string;
   number: string;
   title?: string | null;
+  content?: string;
   status: TicketStatus;
   urgency: string;
   lead?: { unitId: string; unitName: string } | null;
@@ -39,7 +40,10 @@ export interface BoardTicket {
   overdue?: boolean;
   deadlines?: {
     escalation?: string;
+    /** Milestones whose deadline passed unmet (the timers record them). */
+    overdueMilestones?: readonly string[];
     accept?: { dueAt?: Instant; warningAt?: Instant } | null;
+    contact?: { dueAt?: Instant; warningAt?: Instant } | null;
     resolve?: { dueAt?: Instant; warningAt?: Instant } | null;
     extensionRequest?: { workingDays: number; reason: string; by: { name: string }; at: Instant } | null;
   } | null;
@@ -54,8 +58,8 @@ export interface TicketLight {
   light: Light;
   /** The ladder level of an overdue ticket. */
   level: OverdueLevel | null;
-  /** The deadline that matters now: accept while dispatched, resolve after. */
-  milestone: 'accept' | 'resolve' | null;
+  /** The deadline that matters now (accept while dispatched, resolve after), or the one missed. */
+  milestone: 'accept' | 'contact' | 'resolve' | null;
   dueAt: number | null;
 }
 
@@ -71,9 +75,12 @@ export function lightOf(t: Pick<BoardTicket, 'status' | 'overdue' | 'deadlines'>
   const milestone: 'accept' | 'resolve' = t.status === 'dispatched' && ms(d.accept?.dueAt) !== null ? 'accept' : 'resolve';
   const dueAt = ms(d[milestone]?.dueAt);
   const warningAt = ms(d[milestone]?.warningAt);
-  if (t.overdue || (dueAt !== null && now >= dueAt)) {
-    const stored = OVERDUE_LEVELS.find((l) => l === d.escalation);
-    return { light: 'overdue', level: stored ?? 'due', milestone, dueAt };
+  const level = OVERDUE_LEVELS.find((l) => l === d.escalation) ?? 'due';
+  if (dueAt !== null && now >= dueAt) return { light: 'overdue', level, milestone, dueAt };
+  if (t.overdue) {
+    // Red for a deadline missed earlier (accepted late, say): name that one, not the one still running.
+    const missed = (['resolve', 'contact', 'accept'] as const).find((m) => d.overdueMilestones?.includes(m) && ms(d[m]?.dueAt) !== null);
+    return { light: 'overdue', level, milestone: missed ?? milestone, dueAt: missed ? ms(d[missed]?.dueAt) : dueAt };
   }
   if (warningAt !== null && now >= warningAt) return { light: 'warning', level: null, milestone, dueAt };
   return { light: 'ok', level: null, milestone, dueAt };
@@ -95,6 +102,8 @@ export interface BoardRow {
   id: string;
   number: string;
   title: string | null;
+  /** The start of the request text, for the lists. */
+  summary: string;
   status: TicketStatus;
   urgency: string;
   unitId: string | null;
@@ -103,8 +112,10 @@ export interface BoardRow {
   version: number;
   light: Light;
   level: OverdueLevel | null;
-  milestone: 'accept' | 'resolve' | null;
+  milestone: 'accept' | 'contact' | 'resolve' | null;
   dueAt: string | null;
+  /** The resolve deadline (what an extension moves). */
+  resolveDueAt: string | null;
   createdAt: string;
   returnCount: number;
   extensionRequest: { workingDays: number; reason: string; by: string; at: string } | null;
@@ -129,6 +140,7 @@ function rowOf(t: BoardTicket, l: TicketLight): BoardRow {
     id: t.id,
     number: t.number,
     title: t.title ?? null,
+    summary: (t.content ?? '').slice(0, 120),
     status: t.status,
     urgency: t.urgency,
     unitId: t.lead?.unitId ?? null,
@@ -139,6 +151,7 @@ function rowOf(t: BoardTicket, l: TicketLight): BoardRow {
     level: l.level,
     milestone: l.milestone,
     dueAt: l.dueAt === null ? null : new Date(l.dueAt).toISOString(),
+    resolveDueAt: ms(t.deadlines?.resolve?.dueAt) === null ? null : new Date(ms(t.deadlines?.resolve?.dueAt)!).toISOString(),
     createdAt: new Date(t.createdAt).toISOString(),
     returnCount: t.returnCount ?? 0,
     extensionRequest: ext ? { workingDays: ext.workingDays, reason: ext.reason, by: ext.by?.name ?? '', at: new Date(ext.at).toISOString() } : null,

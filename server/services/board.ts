@@ -65,6 +65,7 @@ const LIST_LIMIT = 300;
 const BOARD_PROJECTION = {
   number: 1,
   title: 1,
+  content: 1,
   status: 1,
   urgency: 1,
   lead: 1,
@@ -74,6 +75,8 @@ const BOARD_PROJECTION = {
   version: 1,
   createdAt: 1,
   'deadlines.escalation': 1,
+  'deadlines.overdueMilestones': 1,
+  'deadlines.contact.dueAt': 1,
   'deadlines.accept.dueAt': 1,
   'deadlines.accept.warningAt': 1,
   'deadlines.resolve.dueAt': 1,

@@ -213,3 +213,13 @@ test('督办: a manager supervises an overdue ticket the unit holds, with a note
   t.like(t.throws(() => decide(onTime, { kind: 'supervise', note: 'x' }, mgr, new Date(T0))), { status: 409, code: 'not_overdue' });
   t.like(t.throws(() => decide(overdue, { kind: 'supervise', note: '  ' }, mgr, new Date(T0))), { status: 422 });
 });
+
+test('a ticket flagged for a deadline missed earlier names that deadline, not the one still running', (t) => {
+  const tk = ticket({
+    unit: 'u1',
+    status: 'accepted',
+    overdue: true,
+    deadlines: { escalation: 'due', overdueMilestones: ['accept'], accept: { dueAt: iso(T0 - H) }, resolve: { dueAt: iso(T0 + 48 * H), warningAt: iso(T0 + 40 * H) } },
+  });
+  t.deepEqual(lightOf(tk, T0), { light: 'overdue', level: 'due', milestone: 'accept', dueAt: T0 - H });
+});
