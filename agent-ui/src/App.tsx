@@ -5,6 +5,8 @@ import { useI18n, type MessageKey } from './i18n.tsx';
 import { LiveProvider, useLive } from './live.tsx';
 import { navigate, usePath } from './router.ts';
 import { LoginPage } from './pages/Login.tsx';
+import { NoticeBell } from './pages/Notices.tsx';
+import { ManagersOnly } from './pages/manager-common.tsx';
 
 // Pages load on first visit (the login screen needs none of them); each is its own chunk.
 const CallPage = lazy(() => import('./pages/CallPage.tsx').then((m) => ({ default: m.CallPage })));
@@ -16,6 +18,14 @@ const CallbackPage = lazy(() => import('./pages/CallbackPage.tsx').then((m) => (
 const KnowledgeAdminPage = lazy(() => import('./pages/KnowledgeAdmin.tsx').then((m) => ({ default: m.KnowledgeAdminPage })));
 
 const HOTLINE = ['operator', 'dispatcher', 'admin'];
+const MANAGERS = ['manager', 'admin'];
+// Manager pages load on first visit (the rates page brings ECharts).
+const BoardPage = lazy(() => import('./pages/BoardPage.tsx').then((m) => ({ default: m.BoardPage })));
+const OverduePage = lazy(() => import('./pages/OverduePage.tsx').then((m) => ({ default: m.OverduePage })));
+const ExtensionsPage = lazy(() => import('./pages/ExtensionsPage.tsx').then((m) => ({ default: m.ExtensionsPage })));
+const ArbitrationPage = lazy(() => import('./pages/ArbitrationPage.tsx').then((m) => ({ default: m.ArbitrationPage })));
+const RatesPage = lazy(() => import('./pages/RatesPage.tsx').then((m) => ({ default: m.RatesPage })));
+const MANAGER_PATHS = ['/board', '/overdue', '/extensions', '/arbitration', '/rates'];
 
 interface NavItem {
   path: string;
@@ -28,6 +38,11 @@ const NAV: NavItem[] = [
   { path: '/callbacks', label: 'navCallback', roles: ['operator', 'dispatcher', 'admin'] },
   { path: '/queue', label: 'navQueue', roles: ['dispatcher', 'admin'] },
   { path: '/inbox', label: 'navInbox', roles: ['unit_handler'] },
+  { path: '/board', label: 'navBoard', roles: ['manager', 'admin'] },
+  { path: '/overdue', label: 'navOverdue', roles: ['manager', 'admin'] },
+  { path: '/extensions', label: 'navExtensions', roles: ['manager', 'admin'] },
+  { path: '/arbitration', label: 'navArbitration', roles: ['manager', 'admin'] },
+  { path: '/rates', label: 'navRates', roles: ['manager', 'admin'] },
   { path: '/tickets', label: 'navTickets', roles: null },
   { path: '/knowledge', label: 'navKnowledge', roles: ['admin'] },
 ];
@@ -35,6 +50,7 @@ const NAV: NavItem[] = [
 function homeOf(u: User): string {
   if (u.role === 'dispatcher') return '/queue';
   if (u.role === 'unit_handler') return '/inbox';
+  if (u.role === 'manager') return '/board';
   if (HOTLINE.includes(u.role)) return '/call';
   return '/tickets';
 }
@@ -90,6 +106,12 @@ function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
   else if (path === '/queue' && ['dispatcher', 'admin'].includes(user.role)) page = <ManualQueuePage />;
   else if (path === '/inbox' && user.role === 'unit_handler') page = <InboxPage />;
   else if (path === '/tickets') page = <TicketListPage user={user} />;
+  else if (MANAGER_PATHS.includes(path) && !MANAGERS.includes(user.role)) page = <ManagersOnly />;
+  else if (path === '/board') page = <BoardPage />;
+  else if (path === '/overdue') page = <OverduePage user={user} />;
+  else if (path === '/extensions') page = <ExtensionsPage user={user} />;
+  else if (path === '/arbitration') page = <ArbitrationPage user={user} />;
+  else if (path === '/rates') page = <RatesPage />;
   else if (path === '/callbacks' && HOTLINE.includes(user.role)) page = <CallbackPage />;
   else if (path === '/knowledge' && user.role === 'admin') page = <KnowledgeAdminPage />;
 
@@ -115,6 +137,7 @@ function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
           ))}
         </nav>
         <div className="who">
+          {['unit_handler', 'manager'].includes(user.role) && <NoticeBell user={user} />}
           <Tooltip title={live.connected ? t('liveOn') : t('liveOff')}>
             <span data-testid="live-status" data-connected={live.connected ? 'yes' : 'no'}>
               <span className={`live-dot ${live.connected ? 'on' : 'off'}`} />

@@ -1,0 +1,132 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Select, Skeleton, Table, Typography } from 'antd';
+import { api, ApiError, errorText, type Ticket, type Unit, type User } from '../api.ts';
+import { useI18n } from '../i18n.tsx';
+import { useBoard, type Row } from './board-data.ts';
+import { BoardError, TicketLink, UpdatedAt } from './manager-common.tsx';
+
+const KIND_ORDER: Record<string, number> = { district: 0, street: 1, department: 2, enterprise: 3 };
+
+/**
+ * 派单仲裁: tickets returned too often wait for a manager to name the lead
+ * unit (POST …/actions/arbitrate); oldest first, from the board's shared list.
+ */
+export function ArbitrationPage({ user }: { user: User }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { message } = AntApp.useApp();
+  const { data, error, refresh } = useBoard();
+  const [units, setUnits] = useState<Unit[]>([]);
+  const [target, setTarget] = useState<Row | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [form] = Form.useForm<{ leadUnitId: string; coUnitIds?: string[]; reason: string }>();
+
+  useEffect(() => {
+    api<{ items: Unit[] }>('GET', '/api/v1/units')
+      .then((r) => setUnits(r.items.filter((u) => u.kind !== 'center')))
+      .catch(() => undefined);
+  }, []);
+  const options = useMemo(
+    () =>
+      [...units]
+        .sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) || a.name.localeCompare(b.name, 'zh-CN'))
+        .map((u) => ({ value: u._id, label: u.name })),
+    [units],
+  );
+
+  if (error && !data) return <BoardError error={error} />;
+  if (!data) return <Skeleton active />;
+  const canDecide = user.role === 'manager';
+
+  const arbitrate = async (v: { leadUnitId: string; coUnitIds?: string[]; reason: string }) => {
+    if (!target) return;
+    setBusy(true);
+    setFormError(null);
+    try {
+      const r = await api<{ ticket: Ticket }>('POST', `/api/v1/tickets/${target.id}/actions/arbitrate`, {
+        body: { version: target.version, leadUnitId: v.leadUnitId, ...(v.coUnitIds?.length ? { coUnitIds: v.coUnitIds } : {}), reason: v.reason.trim() },
+      });
+      message.success(t('arbDone', { number: target.number, unit: r.ticket.lead?.unitName ?? v.leadUnitId }));
+      setTarget(null);
+      refresh(Date.parse(r.ticket.updatedAt));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409 && err.code === 'version_conflict') {
+        message.warning(t('changedReloaded', { msg: errorText(err, i18n.lang) }));
+        setTarget(null);
+        refresh();
+      } else {
+        setFormError(errorText(err, i18n.lang));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card title={t('arbTitle')} extra={<UpdatedAt at={data.computedAt} />}>
+      <Typography.Paragraph type="secondary">{t('arbHint')}</Typography.Paragraph>
+      <Table<Row>
+        rowKey="id"
+        size="middle"
+        dataSource={data.arbitration.items}
+        pagination={false}
+        locale={{ emptyText: t('arbEmpty') }}
+        data-testid="arbitration-table"
+        columns={[
+          { title: t('number'), dataIndex: 'number', width: 150, render: (v: string, r) => <TicketLink id={r.id}>{v}</TicketLink> },
+          { title: t('summary'), key: 'summary', render: (_: unknown, r) => <span className="clip">{r.title ? `${r.title}：${r.summary}` : r.summary}</span> },
+          { title: t('colReturns'), dataIndex: 'returnCount', width: 100, render: (n: number) => <Typography.Text strong style={{ color: '#722ed1' }}>{t('returnsFmt', { n })}</Typography.Text> },
+          { title: t('createdAt'), dataIndex: 'createdAt', width: 150, render: (v: string) => i18n.dateTime(v) },
+          ...(canDecide
+            ? [
+                {
+                  title: '',
+                  key: 'act',
+                  width: 80,
+                  render: (_: unknown, r: Row) => (
+                    <Button
+                      size="small"
+                      type="primary"
+                      onClick={() => {
+                        form.resetFields();
+                        setFormError(null);
+                        setTarget(r);
+                      }}
+                      data-testid={`arbitrate-${r.number}`}
+                    >
+                      {t('actArbitrate')}
+                    </Button>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      <Modal
+        open={!!target}
+        title={target ? t('arbModal', { number: target.number }) : ''}
+        okText={t('actArbitrate')}
+        cancelText={t('cancel')}
+        okButtonProps={{ loading: busy }}
+        onOk={() => form.submit()}
+        onCancel={() => setTarget(null)}
+        destroyOnHidden
+      >
+        {target && <Typography.Paragraph className="clip">{target.summary}</Typography.Paragraph>}
+        <Form form={form} layout="vertical" preserve={false} onFinish={(v) => void arbitrate(v)}>
+          <Form.Item name="leadUnitId" label={t('arbLead')} rules={[{ required: true, message: t('chooseUnit') }]}>
+            <Select showSearch={{ optionFilterProp: 'label' }} options={options} placeholder={t('chooseUnit')} getPopupContainer={(n: HTMLElement) => n.parentElement ?? document.body} />
+          </Form.Item>
+          <Form.Item name="coUnitIds" label={t('arbCo')}>
+            <Select mode="multiple" showSearch={{ optionFilterProp: 'label' }} options={options} getPopupContainer={(n: HTMLElement) => n.parentElement ?? document.body} />
+          </Form.Item>
+          <Form.Item name="reason" label={t('arbReason')} rules={[{ required: true, whitespace: true, message: t('required') }]}>
+            <Input.TextArea rows={3} maxLength={500} showCount />
+          </Form.Item>
+        </Form>
+        {formError && <Alert type="error" showIcon message={formError} />}
+      </Modal>
+    </Card>
+  );
+}
