@@ -47,9 +47,9 @@ async function login(page: Page, username: string): Promise<void> {
   await page.locator('[data-testid="live-status"][data-connected="yes"]').waitFor();
 }
 
-async function shot(page: Page, name: string): Promise<void> {
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   await page.waitForTimeout(300); // let antd's open/close animations finish
-  await page.screenshot({ path: path.join(SHOTS, `op-${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SHOTS, `op-${name}.png`), fullPage });
 }
 
 const modalOpened = (page: Page) => page.waitForFunction("!document.querySelector('.ant-zoom-appear, .ant-zoom-enter')");
@@ -220,7 +220,7 @@ test.serial('an admin edits the knowledge base; the operators’ search follows'
     await page.locator('.app-header .nav a', { hasText: '知识库' }).click();
     await page.waitForURL(/\/knowledge$/);
     await page.locator('[data-testid="kb-table"]').getByText('社保卡丢失了怎么挂失和补办？').waitFor();
-    await shot(page, '08-knowledge-admin');
+    await shot(page, '08-knowledge-admin', false);
     await page.getByPlaceholder('筛选问题、关键词或答复').fill('公积金');
     await page.waitForTimeout(200);
     t.is(await page.locator('[data-testid="kb-table"] tbody tr').count(), 4, 'the three 公积金 entries and 居住证 (its answer names 公积金)');
@@ -246,6 +246,7 @@ test.serial('an admin edits the knowledge base; the operators’ search follows'
     await page.locator('[data-testid="kb-trial"] input').fill('我买了辆电瓶车，去哪里上牌');
     await page.locator('[data-testid="kb-trial"] input').press('Enter');
     await page.getByText(/1\. 电动自行车怎么上牌？/).waitFor();
+    await shot(page, '10-knowledge-trial', false);
 
     const r = await app.api('GET', `/api/v1/knowledge/search?q=${encodeURIComponent('电瓶车上牌')}`, { token: await app.login('op') });
     t.is(r.body.items[0]?.title, '电动自行车怎么上牌？');

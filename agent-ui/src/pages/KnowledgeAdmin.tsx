@@ -148,7 +148,7 @@ export function KnowledgeAdminPage() {
       <div className="kb-trial">
         <Input.Search
           placeholder={t('kbTry')}
-          enterButton={t('search')}
+          enterButton
           value={trial}
           onChange={(e) => setTrial(e.target.value)}
           onSearch={(q) => void runTrial(q)}
