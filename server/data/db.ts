@@ -43,7 +43,33 @@ export async function isFerretDB(): Promise<boolean> {
   return 'ferretdbVersion' in info || 'ferretdb' in info;
 }
 
+/**
+ * Whether a filter of `_id` plus other fields is answered through the _id
+ * index. MongoDB: always. FerretDB says so in its explain output: its SQLite
+ * backend does only with local patch p2 (scripts/stores.ts); a stock build
+ * would scan every ticket for such a filter, so callers then read by _id first.
+ */
+let idWithFieldsIndexed: Promise<boolean> | null = null;
+export function idFilterWithFieldsUsesIndex(): Promise<boolean> {
+  idWithFieldsIndexed ??= (async () => {
+    if (!(await isFerretDB())) return true;
+    // FerretDB explains a missing collection as a plan of nothing, so make sure it is there.
+    await mongoose.connection.db!.createCollection('tickets').catch((err: { code?: number }) => {
+      if (err.code !== 48) throw err; // NamespaceExists
+    });
+    const explained = await mongoose.connection.db!.command({
+      explain: { find: 'tickets', filter: { _id: new mongoose.Types.ObjectId(), version: 0 } },
+    });
+    return explained.filterPushdown === true;
+  })().catch((err: unknown) => {
+    idWithFieldsIndexed = null;
+    throw err;
+  });
+  return idWithFieldsIndexed;
+}
+
 export async function disconnectMongo(): Promise<void> {
+  idWithFieldsIndexed = null;
   await mongoose.disconnect();
 }
 

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import type { HistoryEvent } from '../domain/ticket.ts';
 import { formatTicketNumber } from '../domain/ticket-number.ts';
 import { Ticket, TicketChange, type TicketDoc } from './models/index.ts';
-import { isDuplicateKey } from './db.ts';
+import { idFilterWithFieldsUsesIndex, isDuplicateKey } from './db.ts';
 import { BatchInserter } from './batch-insert.ts';
 import { announceTicket, changeEventType } from '../realtime/bus.ts';
 
@@ -17,6 +17,8 @@ import { announceTicket, changeEventType } from '../realtime/bus.ts';
 const lastSeq = new Map<string, number>();
 const loadingSeq = new Map<string, Promise<void>>();
 const inserter = new BatchInserter<TicketDoc>(() => Ticket.collection as never);
+/** Claims are group-committed too: under load many changes share one transaction, each still learns whether it won. */
+const claims = new BatchInserter<Record<string, unknown>>(() => TicketChange.collection as never);
 
 async function highestSeq(day: string): Promise<number> {
   const top = await Ticket.findOne({ day }, { number: 1 }).sort({ day: 1, number: -1 }).lean();
@@ -90,7 +92,7 @@ export async function applyTicketChange(
   const events = change.events.map((e, i) => ({ ...e, seq: expected.historyLength + i + 1 }));
   const claim = { _id: `${id.toHexString()}:${version}`, ticketId: id, version, set: change.set ?? {}, events, at: new Date() };
   try {
-    await TicketChange.collection.insertOne(claim as never);
+    await claims.insert(claim as never);
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     await rollForward(id);
@@ -108,17 +110,23 @@ export async function applyTicketChange(
 }
 
 /**
- * Write a claimed change if the ticket is still at the version before it.
- * The version is checked with a read by _id and the update filters on _id
- * alone: FerretDB's SQLite backend uses an index only for a filter on _id by
- * itself, so {_id, version} would scan every ticket. The claim already makes
- * the change exclusive: no other writer can hold this version.
+ * Write a claimed change if the ticket is still at the version before it:
+ * one conditional update. On MongoDB the filter makes it atomic; on FerretDB
+ * (not isolated) the claim is what makes the change exclusive, and the
+ * version in the filter keeps a writer that claimed long ago and was rolled
+ * forward by another from overwriting later versions. A FerretDB that would
+ * scan the tickets for {_id, version} (stock SQLite backend, without local
+ * patch p2) gets the version read by _id first and an update by _id alone.
  */
 async function writeChange(c: { ticketId: Types.ObjectId; version: number; set: Record<string, unknown>; events: unknown[] }): Promise<TicketDoc | null> {
-  const current = await Ticket.findById(c.ticketId, { version: 1 }).lean();
-  if (!current || current.version !== c.version - 1) return null;
+  const filter: Record<string, unknown> = { _id: c.ticketId };
+  if (await idFilterWithFieldsUsesIndex()) filter.version = c.version - 1;
+  else {
+    const current = await Ticket.findById(c.ticketId, { version: 1 }).lean();
+    if (!current || current.version !== c.version - 1) return null;
+  }
   return Ticket.findOneAndUpdate(
-    { _id: c.ticketId },
+    filter,
     { $set: { ...c.set, version: c.version, updatedAt: new Date() }, $addToSet: { history: { $each: c.events } } },
     { returnDocument: 'after', lean: true },
   ) as unknown as Promise<TicketDoc | null>;

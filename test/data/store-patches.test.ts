@@ -1,0 +1,60 @@
+import test from 'ava';
+import mongoose, { Types } from 'mongoose';
+import { startTestApp, type TestApp } from '../helpers/harness.ts';
+import { idFilterWithFieldsUsesIndex } from '../../server/data/db.ts';
+
+/**
+ * The embedded FerretDB carries local patch p2 (scripts/stores.ts): filters
+ * naming `_id` are narrowed by the _id index in SQL and the rest of the filter
+ * is applied as before. These tests pin both halves: the plan uses the index,
+ * and the answers are exactly those of the full filter.
+ */
+let app: TestApp;
+interface Probe {
+  _id: Types.ObjectId | string;
+  version: number;
+  kind: string;
+}
+// The probe mixes ObjectId and string ids on purpose.
+const col = () => mongoose.connection.db!.collection<Probe>('patch_probe');
+const ids = Array.from({ length: 30 }, () => new Types.ObjectId());
+
+test.before(async () => {
+  app = await startTestApp();
+  await col().insertMany([
+    ...ids.map((_id, i) => ({ _id, version: i % 3, kind: i % 2 ? 'odd' : 'even' })),
+    { _id: 'a:1', version: 1, kind: 'claim' },
+    { _id: 'a:2', version: 2, kind: 'claim' },
+  ]);
+});
+test.after.always(async () => app?.stop());
+
+const plan = async (filter: Record<string, unknown>) =>
+  JSON.stringify((await mongoose.connection.db!.command({ explain: { find: 'patch_probe', filter } })).queryPlanner);
+
+test('the service sees that {_id, field} filters use the _id index here', async (t) => {
+  t.true(await idFilterWithFieldsUsesIndex());
+  t.regex(await plan({ _id: ids[0], version: 0 }), /SEARCH .* USING INDEX/);
+  t.regex(await plan({ _id: { $in: ids.slice(0, 5) } }), /SEARCH .* USING INDEX/);
+  t.regex(await plan({ kind: 'odd' }), /SCAN/, 'other filters still scan (nothing else is patched)');
+});
+
+test('{_id, other fields} answers exactly as the whole filter says', async (t) => {
+  t.is((await col().findOne({ _id: ids[4], version: 1 }))?._id?.toString(), ids[4]!.toString());
+  t.is(await col().findOne({ _id: ids[4], version: 2 }), null, 'a version guard that does not hold matches nothing');
+  const res = await col().updateOne({ _id: ids[5], version: 1 }, { $set: { version: 9 } });
+  t.is(res.modifiedCount, 0, 'ids[5] is at version 2');
+  const ok = await col().updateOne({ _id: ids[5], version: 2 }, { $set: { version: 3 } });
+  t.is(ok.modifiedCount, 1);
+  t.is((await col().findOne({ _id: ids[5] }))?.version, 3);
+});
+
+test('_id $in answers exactly the listed documents, with or without further conditions', async (t) => {
+  const some = [ids[0]!, ids[1]!, ids[2]!, new Types.ObjectId()];
+  t.deepEqual((await col().find({ _id: { $in: some } }).toArray()).map((d) => String(d._id)).sort(), some.slice(0, 3).map(String).sort());
+  t.deepEqual((await col().find({ _id: { $in: some }, kind: 'odd' }).toArray()).map((d) => String(d._id)), [String(ids[1])]);
+  t.deepEqual((await col().find({ _id: { $in: ['a:1', 'a:2', 'a:3'] } }).toArray()).map((d) => d._id).sort(), ['a:1', 'a:2']);
+  // Strings and ObjectIds may mix; a list with anything else is left to the full filter (no pushdown).
+  t.is((await col().find({ _id: { $in: ['a:1', ids[0]!] } }).toArray()).length, 2);
+  t.is((await col().find({ _id: { $in: [{ x: 1 }] } } as never).toArray()).length, 0);
+});
