@@ -290,6 +290,8 @@ export class WorkCalendar {
   private readonly computedByYear = new Map<number, ReadonlyMap<string, string>>();
   // Time-zone arithmetic is slow (~10 µs an operation): walks over days reuse these records.
   private readonly days = new Map<number, DayRecord>();
+  /** The day record of each UTC hour looked up (days start on whole hours in Asia/Shanghai; checked on use). */
+  private readonly dayOfHour = new Map<number, DayRecord>();
 
   constructor(config: WorkCalendarConfig = {}) {
     this.workingPeriods = Object.freeze([...(config.workingPeriods ?? DEFAULT_WORKING_PERIODS)]);
@@ -457,7 +459,14 @@ export class WorkCalendar {
 
   /** The record of the day containing instant t. */
   private recordAt(t: number): DayRecord {
-    return this.recordFor(dayOf(t).getTime());
+    // Time-zone arithmetic is the costly part of a deadline: remember the day of each UTC hour seen.
+    const hour = Math.floor(t / 3_600_000);
+    const seen = this.dayOfHour.get(hour);
+    if (seen && seen.start <= t && t < seen.next) return seen;
+    const record = this.recordFor(dayOf(t).getTime());
+    if (this.dayOfHour.size >= DAY_CACHE_LIMIT * 24) this.dayOfHour.clear();
+    this.dayOfHour.set(hour, record);
+    return record;
   }
 
   /** The record of the day starting at `midnight` (a Shanghai midnight instant). */

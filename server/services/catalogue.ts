@@ -18,14 +18,39 @@ export const AUTO_DISPATCH_AT = 0.55;
 /** Record that the catalogue changed (a fresh random revision: no counter, so no read-modify-write). */
 export async function touchCatalogue(): Promise<void> {
   await CatalogueMeta.updateOne({ _id: 'catalogue' }, { $set: { revision: randomUUID(), at: new Date() } }, { upsert: true });
+  // A check already under way may have read the old revision: the next ticket starts a new one.
+  generation++;
+  revisionCheckedAt = 0;
+  loading = null;
 }
 
+/**
+ * The revision is re-read at most this often, not for every ticket (it was
+ * one store read per routed ticket). An edit made in this process applies to
+ * the next ticket; one made through another process within this time.
+ */
+const REVISION_CHECK_MS = 1000;
+let revisionCheckedAt = 0;
 let cached: { revision: string | null; catalogue: Catalogue } | null = null;
+let loading: Promise<Catalogue> | null = null;
+let generation = 0;
 
-export async function loadCatalogue(): Promise<Catalogue> {
+export function loadCatalogue(): Promise<Catalogue> {
+  if (cached && Date.now() - revisionCheckedAt < REVISION_CHECK_MS) return Promise.resolve(cached.catalogue);
+  // Concurrent routing jobs share one check.
+  loading ??= refreshCatalogue().finally(() => (loading = null));
+  return loading;
+}
+
+async function refreshCatalogue(): Promise<Catalogue> {
+  const checkedAt = Date.now();
+  const startedIn = generation;
   const meta = await CatalogueMeta.findById('catalogue').lean();
   const revision = meta?.revision ?? null;
-  if (cached && cached.revision === revision) return cached.catalogue;
+  if (cached && cached.revision === revision) {
+    if (startedIn === generation) revisionCheckedAt = checkedAt;
+    return cached.catalogue;
+  }
   const [rules, places, areas, units] = await Promise.all([
     DispatchRuleModel.find({ active: true }).lean(),
     PlaceModel.find({}).lean(),
@@ -42,5 +67,6 @@ export async function loadCatalogue(): Promise<Catalogue> {
     autoDispatchAt: AUTO_DISPATCH_AT,
   };
   cached = { revision, catalogue };
+  if (startedIn === generation) revisionCheckedAt = checkedAt;
   return catalogue;
 }

@@ -12,10 +12,18 @@ let cached: { id: string; model: CategoryClassifier } | null = null;
 const RECHECK_MS = 30_000;
 let checkedAt = 0;
 
-export async function currentClassifier(): Promise<CategoryClassifier | null> {
-  if (cached && Date.now() - checkedAt < RECHECK_MS) return cached.model;
-  checkedAt = Date.now();
+let checking: Promise<CategoryClassifier | null> | null = null;
+
+export function currentClassifier(): Promise<CategoryClassifier | null> {
+  if (cached && Date.now() - checkedAt < RECHECK_MS) return Promise.resolve(cached.model);
+  // Concurrent routing jobs share one check (it sorts model documents of ~1 MB each).
+  checking ??= checkClassifier().finally(() => (checking = null));
+  return checking;
+}
+
+async function checkClassifier(): Promise<CategoryClassifier | null> {
   const latest = await ClassifierModel.findOne({ active: true }, { _id: 1 }).sort({ trainedAt: -1 }).lean();
+  checkedAt = Date.now();
   if (!latest) return null;
   const id = latest._id.toHexString();
   if (cached?.id === id) return cached.model;

@@ -26,6 +26,23 @@ export async function currentPolicyTable(): Promise<PolicyTable & { at?: Date; b
   return doc ? { ...toTable(doc), at: doc.at, by: doc.by, ...(doc.note ? { note: doc.note } : {}) } : DEFAULT_POLICY_TABLE;
 }
 
+const POLICY_TTL_MS = 1000;
+let policyCache: { at: number; table: Promise<PolicyTable> } | null = null;
+
+/**
+ * The table dispatch uses, re-read at most once a second rather than for
+ * every dispatched ticket. A change made in this process applies to the next
+ * dispatch; one made through another process within that second.
+ */
+export function policyTableForDispatch(): Promise<PolicyTable> {
+  if (!policyCache || Date.now() - policyCache.at > POLICY_TTL_MS) {
+    const table = currentPolicyTable();
+    policyCache = { at: Date.now(), table };
+    table.catch(() => (policyCache = null));
+  }
+  return policyCache.table;
+}
+
 /**
  * Store a new version of the table, written over the version the admin saw.
  * Two concurrent edits from the same version: one wins (unique _id), the other gets 409.
@@ -55,6 +72,7 @@ export async function updatePolicyTable(
     if (isDuplicateKey(err)) throw policyConflict(expectedVersion, expectedVersion + 1);
     throw err;
   }
+  policyCache = null;
   await TimeLimitAudit.create({
     at: doc.at,
     action: 'policy_updated',
