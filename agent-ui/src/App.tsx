@@ -5,8 +5,9 @@ import { useI18n, type MessageKey } from './i18n.tsx';
 import { LiveProvider, useLive } from './live.tsx';
 import { navigate, usePath } from './router.ts';
 import { LoginPage } from './pages/Login.tsx';
-import { NoticeBell } from './pages/Notices.tsx';
-import { ManagersOnly } from './pages/manager-common.tsx';
+// Also lazy: the bell and the managers-only notice would pull List, Popover and Result into the login screen's chunk.
+const NoticeBell = lazy(() => import('./pages/Notices.tsx').then((m) => ({ default: m.NoticeBell })));
+const ManagersOnly = lazy(() => import('./pages/manager-common.tsx').then((m) => ({ default: m.ManagersOnly })));
 
 // Pages load on first visit (the login screen needs none of them); each is its own chunk.
 const CallPage = lazy(() => import('./pages/CallPage.tsx').then((m) => ({ default: m.CallPage })));
@@ -137,7 +138,11 @@ function Shell({ user, onLogout }: { user: User; onLogout: () => void }) {
           ))}
         </nav>
         <div className="who">
-          {['unit_handler', 'manager'].includes(user.role) && <NoticeBell user={user} />}
+          {['unit_handler', 'manager'].includes(user.role) && (
+            <Suspense fallback={null}>
+              <NoticeBell user={user} />
+            </Suspense>
+          )}
           <Tooltip title={live.connected ? t('liveOn') : t('liveOff')}>
             <span data-testid="live-status" data-connected={live.connected ? 'yes' : 'no'}>
               <span className={`live-dot ${live.connected ? 'on' : 'off'}`} />
