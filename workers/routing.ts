@@ -1,7 +1,9 @@
 import type { Job } from 'bullmq';
+import { Types } from 'mongoose';
 import { Ticket, UnresolvedByPhone, type TicketDoc, type UnresolvedItem } from '../server/data/models/index.ts';
 import { EXPLAIN_FROM_REPEAT, SAME_MATTER_AT, SUPERVISION_FROM_REPEAT, similarity } from '../server/domain/repeats.ts';
 import { applyTicketChange } from '../server/data/tickets.ts';
+import { byIdReader } from '../server/data/batch-read.ts';
 import type { RoutingJob } from '../server/queue/queues.ts';
 import { route, type RoutingDecision } from '../server/domain/routing/route.ts';
 import { loadCatalogue } from '../server/services/catalogue.ts';
@@ -13,6 +15,10 @@ import { logger } from '../server/logger.ts';
 /** The routing worker acts under the dispatcher's rules, and is named as itself in the history. */
 const ROUTER: Actor = { id: 'routing', name: '智能派单', role: 'dispatcher', unitId: 'center' };
 const ROUTER_EVENT_ACTOR: HistoryEvent['actor'] = { id: null, name: '智能派单', role: 'system' };
+
+// Concurrent jobs read their tickets and callers' memories in shared batches.
+const readTicket = byIdReader<TicketDoc>(Ticket as never);
+const readUnresolved = byIdReader<{ _id: string; items: UnresolvedItem[] }>(UnresolvedByPhone as never);
 
 /**
  * Routing processor: decide lead and co-handling units from the dispatch
@@ -39,7 +45,7 @@ export async function routingProcessor(job: Job<RoutingJob>): Promise<string> {
 }
 
 async function routeTicket(job: Job<RoutingJob>): Promise<string> {
-  const t = await Ticket.findById(job.data.ticketId).lean<TicketDoc>();
+  const t = await readTicket(new Types.ObjectId(job.data.ticketId));
   if (!t) {
     logger.warn({ ticketId: job.data.ticketId }, 'routing: ticket not found');
     return 'missing';
@@ -106,7 +112,7 @@ async function routeTicket(job: Job<RoutingJob>): Promise<string> {
 
 /** The caller's earlier matter that closed unresolved and this request repeats, if any (within 90 days). */
 async function findRepeat(t: TicketDoc): Promise<UnresolvedItem | null> {
-  const memory = await UnresolvedByPhone.findById(t.caller.phone).lean();
+  const memory = await readUnresolved(t.caller.phone);
   const since = Date.now() - 90 * 24 * 3600_000;
   // Of the matching earlier matters, the latest in the chain (highest repeat count) counts.
   let best: UnresolvedItem | null = null;

@@ -44,13 +44,14 @@ export async function isFerretDB(): Promise<boolean> {
 }
 
 /**
- * Whether a filter of `_id` plus other fields is answered through the _id
- * index. MongoDB: always. FerretDB says so in its explain output: its SQLite
- * backend does only with local patch p2 (scripts/stores.ts); a stock build
- * would scan every ticket for such a filter, so callers then read by _id first.
+ * Whether filters that name `_id` with more (`{_id, version}`, `{_id: {$in}}`)
+ * are answered through the _id index. MongoDB: always. FerretDB says so in
+ * its explain output: its SQLite backend does only with local patch p2
+ * (scripts/stores.ts); a stock build would scan the collection for them, so
+ * callers then read by plain _id instead.
  */
 let idWithFieldsIndexed: Promise<boolean> | null = null;
-export function idFilterWithFieldsUsesIndex(): Promise<boolean> {
+export function idFiltersUseIndex(): Promise<boolean> {
   idWithFieldsIndexed ??= (async () => {
     if (!(await isFerretDB())) return true;
     // FerretDB explains a missing collection as a plan of nothing, so make sure it is there.

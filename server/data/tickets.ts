@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import type { HistoryEvent } from '../domain/ticket.ts';
 import { formatTicketNumber } from '../domain/ticket-number.ts';
 import { Ticket, TicketChange, type TicketDoc } from './models/index.ts';
-import { idFilterWithFieldsUsesIndex, isDuplicateKey } from './db.ts';
+import { idFiltersUseIndex, isDuplicateKey } from './db.ts';
 import { BatchInserter } from './batch-insert.ts';
 import { announceTicket, changeEventType } from '../realtime/bus.ts';
 
@@ -120,7 +120,7 @@ export async function applyTicketChange(
  */
 async function writeChange(c: { ticketId: Types.ObjectId; version: number; set: Record<string, unknown>; events: unknown[] }): Promise<TicketDoc | null> {
   const filter: Record<string, unknown> = { _id: c.ticketId };
-  if (await idFilterWithFieldsUsesIndex()) filter.version = c.version - 1;
+  if (await idFiltersUseIndex()) filter.version = c.version - 1;
   else {
     const current = await Ticket.findById(c.ticketId, { version: 1 }).lean();
     if (!current || current.version !== c.version - 1) return null;
