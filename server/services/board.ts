@@ -29,8 +29,10 @@ import {
   shanghaiDay,
   summarize,
   tallyByDay,
+  type BoardCell,
   type BoardData,
   type BoardRow,
+  type BoardSummary,
   type BoardTicket,
   type MetricEvent,
   type Period,
@@ -177,10 +179,15 @@ export interface BoardServiceOptions {
   onComputed?: (what: 'board' | 'rates', ms: number) => void;
 }
 
+export const BOARD_LISTS = ['overdue', 'extensions', 'arbitration'] as const;
+export type BoardList = (typeof BOARD_LISTS)[number];
+
 export class BoardService {
   readonly boardIntervalMs: number;
   private readonly board: SharedSnapshot<BoardSnapshot>;
   private readonly rates: SharedSnapshot<RatesSnapshot>;
+  /** Answers for viewers who see everything are the same bytes for one snapshot: serialised once. */
+  private memo = { startedAt: 0, json: new Map<string, string>() };
 
   constructor(opts: BoardServiceOptions) {
     this.boardIntervalMs = opts.boardIntervalMs ?? 1000;
@@ -203,9 +210,26 @@ export class BoardService {
     });
   }
 
-  /** The board as this viewer may see it; `notBefore`: include every change up to this instant. */
-  async boardFor(v: Viewer, notBefore?: number) {
-    const s: Stamped<BoardSnapshot> = await this.board.get(notBefore);
+  /**
+   * The board as this viewer may see it, with the lists asked for;
+   * `notBefore`: include every change up to this instant.
+   */
+  async boardFor(v: Viewer, notBefore?: number, lists: readonly BoardList[] = []) {
+    return this.view(await this.board.get(notBefore), v, lists);
+  }
+
+  /** The same as JSON text (what the route sends). */
+  async boardJson(v: Viewer, notBefore?: number, lists: readonly BoardList[] = []): Promise<string> {
+    const s = await this.board.get(notBefore);
+    if (!seesAllTickets(v)) return JSON.stringify(this.view(s, v, lists));
+    if (this.memo.startedAt !== s.startedAt) this.memo = { startedAt: s.startedAt, json: new Map() };
+    const key = [...lists].sort().join(',');
+    let json = this.memo.json.get(key);
+    if (json === undefined) this.memo.json.set(key, (json = JSON.stringify(this.view(s, v, lists))));
+    return json;
+  }
+
+  private view(s: Stamped<BoardSnapshot>, v: Viewer, lists: readonly BoardList[]) {
     const include = unitScope(v, s.value.units);
     const names = new Map(s.value.units.map((u) => [u.id, u.name]));
     const summary = summarize(s.value.data.cells, include);
@@ -213,10 +237,12 @@ export class BoardService {
       computedAt: new Date(s.startedAt).toISOString(),
       refreshMs: this.boardIntervalMs,
       summary: { ...summary, units: summary.units.map((c) => ({ ...c, unitName: names.get(c.unitId!) ?? c.unitId })) },
-      overdue: listFor(v, s.value.data.overdue),
-      extensions: listFor(v, s.value.data.extensions),
-      arbitration: listFor(v, s.value.data.arbitration),
-    };
+      ...Object.fromEntries(lists.map((l) => [l, listFor(v, s.value.data[l])])),
+    } as {
+      computedAt: string;
+      refreshMs: number;
+      summary: BoardSummary & { units: (BoardCell & { unitName: string })[] };
+    } & Partial<Record<BoardList, ReturnType<typeof listFor>>>;
   }
 
   /** On-time rates by unit for today, this week and this month (percent, one decimal; null when nothing was due). */

@@ -15,7 +15,9 @@ import { logger } from '../logger.ts';
  *   slower than the interval never piles up behind itself.
  * - `get(notBefore)` returns a value whose scan started at or after
  *   `notBefore` (the instant of the newest event the viewer saw, capped at
- *   now), or one at most `maxAgeMs` old when no instant is given.
+ *   now). Without an instant it answers at once from what it has and, when
+ *   that is older than `maxAgeMs`, starts a new scan in the background
+ *   (it waits only when it has nothing, or something older than 10 × maxAgeMs).
  * Without Redis (down, or not given) each node computes for itself.
  */
 export interface Stamped<T> {
@@ -56,6 +58,13 @@ export class SharedSnapshot<T> {
 
   async get(notBefore?: number): Promise<Stamped<T>> {
     const now = Date.now();
+    if (notBefore === undefined && this.local && this.local.startedAt >= now - 10 * this.opts.maxAgeMs) {
+      if (this.local.startedAt < now - this.opts.maxAgeMs && !this.inflight) {
+        this.inflight = this.refresh(now - this.opts.maxAgeMs).finally(() => (this.inflight = null));
+        this.inflight.catch((err: Error) => logger.warn({ err: err.message, key: this.opts.key }, 'shared snapshot: background refresh failed'));
+      }
+      return this.local;
+    }
     const need = notBefore === undefined ? now - this.opts.maxAgeMs : Math.min(notBefore, now);
     for (let round = 0; ; round++) {
       if (this.local && this.local.startedAt >= need) return this.local;

@@ -44,7 +44,7 @@ async function reread(t: T): Promise<T> {
 const job = (ticketId: string, version: number, milestone: TimerJob['milestone'], level: TimerJob['level']): TimerJob => ({ ticketId, version, milestone, level, fireAt: new Date().toISOString() });
 /** The board as of now (every change so far included). */
 async function board(user = 'mgr') {
-  const res = await app.api('GET', `/api/v1/board?after=${encodeURIComponent(new Date().toISOString())}`, { token: await app.login(user) });
+  const res = await app.api('GET', `/api/v1/board?after=${encodeURIComponent(new Date().toISOString())}&lists=overdue,extensions,arbitration`, { token: await app.login(user) });
   if (res.status !== 200) throw new Error(JSON.stringify(res.body));
   return res.body;
 }
@@ -61,6 +61,11 @@ test.serial('only managers (and admins) open the board and the rates; bad input 
   t.is(bad.status, 422);
   t.is(bad.body.error.details[0].field, 'after');
   t.is((await app.api('GET', '/api/v1/board?unit=x', { token: await app.login('mgr') })).status, 422, 'unknown parameters are refused');
+  const lists = await app.api('GET', '/api/v1/board?lists=overdue,everything', { token: await app.login('mgr') });
+  t.is(lists.status, 422);
+  t.is(lists.body.error.details[0].field, 'lists');
+  const plain = await app.api('GET', '/api/v1/board', { token: await app.login('mgr') });
+  t.false('overdue' in plain.body, 'lists only when asked for');
 });
 
 test.serial('the board follows the tickets: by status and unit, due soon, overdue by ladder level; a unit manager sees its own units only', async (t) => {
@@ -108,7 +113,7 @@ test.serial('the board is one scan shared by every viewer and every server node,
   const nodes = [1, 2].map(() => new BoardService({ redis, prefix, boardIntervalMs: 500, onComputed: (what) => what === 'board' && scans++ }));
   const viewer = { id: 'x', name: '赵主任', role: 'manager' as const, unitId: 'center', atCenter: true };
   const at = Date.now();
-  const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => nodes[i % 2]!.boardFor(viewer, at)));
+  const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => nodes[i % 2]!.boardFor(viewer, at, ['overdue'])));
   t.is(scans, 1, '200 viewers on 2 nodes: one scan');
   t.is(new Set(answers.map((x) => x.computedAt)).size, 1);
 

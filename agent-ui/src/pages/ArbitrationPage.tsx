@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Select, Skeleton, Table, Typography } from 'antd';
 import { api, ApiError, errorText, type Ticket, type Unit, type User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { useBoard, type Row } from './board-data.ts';
+import { listOf, useBoard, type Row } from './board-data.ts';
 import { BoardError, TicketLink, UpdatedAt } from './manager-common.tsx';
 
 const KIND_ORDER: Record<string, number> = { district: 0, street: 1, department: 2, enterprise: 3 };
@@ -15,7 +15,7 @@ export function ArbitrationPage({ user }: { user: User }) {
   const i18n = useI18n();
   const { t } = i18n;
   const { message } = AntApp.useApp();
-  const { data, error, refresh } = useBoard();
+  const { data, error, refresh } = useBoard(['arbitration']);
   const [units, setUnits] = useState<Unit[]>([]);
   const [target, setTarget] = useState<Row | null>(null);
   const [busy, setBusy] = useState(false);
@@ -69,7 +69,7 @@ export function ArbitrationPage({ user }: { user: User }) {
       <Table<Row>
         rowKey="id"
         size="middle"
-        dataSource={data.arbitration.items}
+        dataSource={listOf(data, 'arbitration').items}
         pagination={false}
         locale={{ emptyText: t('arbEmpty') }}
         data-testid="arbitration-table"

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Skeleton, Space, Table, Typography } from 'antd';
 import { api, ApiError, errorText, type Ticket, type User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { useBoard, type Row } from './board-data.ts';
+import { listOf, useBoard, type Row } from './board-data.ts';
 import { BoardError, TicketLink, UpdatedAt } from './manager-common.tsx';
 
 /**
@@ -14,7 +14,7 @@ export function ExtensionsPage({ user }: { user: User }) {
   const i18n = useI18n();
   const { t } = i18n;
   const { message } = AntApp.useApp();
-  const { data, error, refresh } = useBoard();
+  const { data, error, refresh } = useBoard(['extensions']);
   const [refusing, setRefusing] = useState<Row | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
@@ -53,7 +53,7 @@ export function ExtensionsPage({ user }: { user: User }) {
       <Table<Row>
         rowKey="id"
         size="middle"
-        dataSource={data.extensions.items}
+        dataSource={listOf(data, 'extensions').items}
         pagination={false}
         locale={{ emptyText: t('extEmpty') }}
         data-testid="extensions-table"

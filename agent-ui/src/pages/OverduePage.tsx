@@ -4,7 +4,7 @@ import { api, ApiError, errorText, type Ticket, type User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { UrgencyTag } from './common.tsx';
 import { spanText, useNow } from './deadline.ts';
-import { LEVEL_KEYS, useBoard, type OverdueLevel, type Row } from './board-data.ts';
+import { LEVEL_KEYS, listOf, useBoard, type OverdueLevel, type Row } from './board-data.ts';
 import { BoardError, LevelTag, TicketLink, UpdatedAt } from './manager-common.tsx';
 
 type Filter = 'all' | OverdueLevel;
@@ -17,7 +17,7 @@ export function OverduePage({ user }: { user: User }) {
   const i18n = useI18n();
   const { t } = i18n;
   const { message } = AntApp.useApp();
-  const { data, error, refresh } = useBoard();
+  const { data, error, refresh } = useBoard(['overdue']);
   const [filter, setFilter] = useState<Filter>(() => {
     const l = new URLSearchParams(location.search).get('level');
     return l === 'due' || l === 'reminderNotice' || l === 'supervision' ? l : 'all';
@@ -26,7 +26,7 @@ export function OverduePage({ user }: { user: User }) {
   const [busy, setBusy] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const [form] = Form.useForm<{ note: string }>();
-  const items = useMemo(() => (data?.overdue.items ?? []).filter((r) => filter === 'all' || r.level === filter), [data, filter]);
+  const items = useMemo(() => (data ? listOf(data, 'overdue').items : []).filter((r) => filter === 'all' || r.level === filter), [data, filter]);
   // Re-rendered at each listed deadline too, so a row that arrives just as its deadline passes shows the time over.
   const now = useNow(useMemo(() => items.flatMap((r) => (r.dueAt ? [Date.parse(r.dueAt)] : [])), [items]));
 
@@ -58,6 +58,7 @@ export function OverduePage({ user }: { user: User }) {
   };
 
   const count = (l: OverdueLevel) => data.summary.levels[l];
+  const overdue = listOf(data, 'overdue');
   return (
     <Card title={t('overdueTitle')} extra={<UpdatedAt at={data.computedAt} />}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 12 }}>
@@ -65,13 +66,13 @@ export function OverduePage({ user }: { user: User }) {
           value={filter}
           onChange={setFilter}
           options={[
-            { value: 'all', label: `${t('allLevels')} ${data.overdue.total}` },
+            { value: 'all', label: `${t('allLevels')} ${overdue.total}` },
             ...(['due', 'reminderNotice', 'supervision'] as const).map((l) => ({ value: l, label: `${t(LEVEL_KEYS[l])} ${count(l)}` })),
           ]}
           data-testid="overdue-filter"
         />
-        {data.overdue.total > data.overdue.items.length && (
-          <Typography.Text type="secondary">{t('shownOf', { n: data.overdue.items.length, total: data.overdue.total })}</Typography.Text>
+        {overdue.total > overdue.items.length && (
+          <Typography.Text type="secondary">{t('shownOf', { n: overdue.items.length, total: overdue.total })}</Typography.Text>
         )}
       </div>
       <Table<Row>

@@ -10,11 +10,18 @@ export interface BoardView {
   computedAt: string;
   refreshMs: number;
   summary: Omit<BoardSummary, 'units'> & { units: (BoardCell & { unitName: string })[] };
-  overdue: { total: number; items: Omit<BoardRow, 'scopeUnitIds'>[] };
-  extensions: { total: number; items: Omit<BoardRow, 'scopeUnitIds'>[] };
-  arbitration: { total: number; items: Omit<BoardRow, 'scopeUnitIds'>[] };
+  /** The lists asked for (useBoard's `lists`). */
+  overdue?: BoardList;
+  extensions?: BoardList;
+  arbitration?: BoardList;
 }
-export type Row = BoardView['overdue']['items'][number];
+interface BoardList {
+  total: number;
+  items: Omit<BoardRow, 'scopeUnitIds'>[];
+}
+export type Row = BoardList['items'][number];
+const EMPTY: BoardList = { total: 0, items: [] };
+export const listOf = (v: BoardView, l: 'overdue' | 'extensions' | 'arbitration'): BoardList => v[l] ?? EMPTY;
 
 export const LEVEL_KEYS: Record<OverdueLevel, 'levelDue' | 'levelReminderNotice' | 'levelSupervision'> = {
   due: 'levelDue',
@@ -30,7 +37,8 @@ export const LEVEL_COLORS: Record<OverdueLevel, string> = { due: 'red', reminder
  * minute (lights turn by the clock) it asks again. `refresh(at)` after the
  * viewer's own action, with the instant the server gave it.
  */
-export function useBoard() {
+export function useBoard(lists: ('overdue' | 'extensions' | 'arbitration')[] = []) {
+  const listParam = lists.join(',');
   const live = useLive();
   const [data, setData] = useState<BoardView | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -49,9 +57,11 @@ export function useBoard() {
     try {
       do {
         again.current = false;
-        const after = wanted.current ? `?after=${encodeURIComponent(new Date(wanted.current).toISOString())}` : '';
+        const q = new URLSearchParams();
+        if (wanted.current) q.set('after', new Date(wanted.current).toISOString());
+        if (listParam) q.set('lists', listParam);
         const sent = Date.now();
-        const r = await api<BoardView>('GET', `/api/v1/board${after}`);
+        const r = await api<BoardView>('GET', `/api/v1/board${q.size ? `?${q}` : ''}`);
         // Roughly the server's clock minus ours (its scan started between our send and its answer).
         skew.current = Date.parse(r.computedAt) - sent;
         setData(r);
@@ -62,7 +72,7 @@ export function useBoard() {
     } finally {
       running.current = false;
     }
-  }, []);
+  }, [listParam]);
 
   const refresh = useCallback(
     (serverInstant?: number) => {

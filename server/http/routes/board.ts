@@ -5,13 +5,14 @@ import type { AppDeps, AppState } from '../context.ts';
 import { authenticate, requireRole, viewerOf } from '../middleware.ts';
 import { parseInput } from '../validate.ts';
 import { registry } from '../metrics.ts';
-import { BoardService } from '../../services/board.ts';
+import { BOARD_LISTS, BoardService } from '../../services/board.ts';
 
 /**
  * The manager board (值班长看板) and the on-time rates, for managers (the
  * center's see everything, a unit's manager its unit and sub-units) and admins:
  *
- *   GET /api/v1/board?after=<ISO instant>   counts, overdue list, extension requests, arbitration
+ *   GET /api/v1/board?after=<ISO instant>&lists=overdue,extensions,arbitration
+ *                                           counts by stage, unit and ladder level; the lists asked for
  *   GET /api/v1/board/rates                 及时签收率 / 按期办结率 by unit: today, this week, this month
  *
  * `after`: the instant of the newest ticket event the console saw; the answer
@@ -30,6 +31,15 @@ const computations = new client.Histogram({
 
 const boardQuerySchema = z.strictObject({
   after: z.iso.datetime({ offset: true, error: '应为 ISO 时间，如 2025-03-04T10:00:00+08:00 (ISO instant)' }).optional(),
+  lists: z
+    .string()
+    .transform((s, ctx) => {
+      const parts = s.split(',').filter(Boolean);
+      const bad = parts.filter((p) => !(BOARD_LISTS as readonly string[]).includes(p));
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `未知的列表 "${bad.join(',')}"，可选：${BOARD_LISTS.join(', ')} (unknown list)` });
+      return parts as (typeof BOARD_LISTS)[number][];
+    })
+    .optional(),
 });
 
 export function boardRoutes(deps: AppDeps, opts: { boardIntervalMs?: number; ratesIntervalMs?: number } = {}): Router<AppState> {
@@ -44,7 +54,8 @@ export function boardRoutes(deps: AppDeps, opts: { boardIntervalMs?: number; rat
 
   r.get('/', async (ctx) => {
     const q = parseInput(boardQuerySchema, ctx.query);
-    ctx.body = await service.boardFor(viewerOf(ctx), q.after ? Date.parse(q.after) : undefined);
+    ctx.type = 'application/json';
+    ctx.body = await service.boardJson(viewerOf(ctx), q.after ? Date.parse(q.after) : undefined, q.lists ?? []);
   });
 
   r.get('/rates', async (ctx) => {
