@@ -260,10 +260,15 @@ export interface TimerTicket {
   readonly history: readonly Pick<HistoryEvent, 'type' | 'at'>[];
 }
 
-/** History event types that meet a milestone (the workflow records them). */
+/**
+ * History event types that meet a milestone (the workflow records them). A
+ * reply also answers for the first contact, as the status 'replied' always
+ * did; recorded as an event it stays met when a rejected review sends the
+ * ticket back to 'accepted' (the contact clock does not start again then).
+ */
 export const MILESTONE_EVENTS: Record<Milestone, readonly string[]> = {
   accept: ['accepted'],
-  contact: ['contacted'],
+  contact: ['contacted', 'replied'],
   resolve: ['replied'],
 };
 /** Statuses that prove a milestone met whatever the history says. */
@@ -277,8 +282,13 @@ const MET_BY_STATUS: Record<Milestone, readonly TicketStatus[]> = {
 export function milestoneMet(t: TimerTicket, milestone: Milestone): boolean {
   if (MET_BY_STATUS[milestone].includes(t.status)) return true;
   const d = storedDeadlines(t);
-  const since = d ? new Date(d.dispatchedAt).getTime() : 0;
-  return t.history.some((h) => MILESTONE_EVENTS[milestone].includes(h.type) && new Date(h.at).getTime() >= since);
+  return metInHistory(t.history, milestone, d ? d.dispatchedAt : new Date(0));
+}
+
+/** Met by a recorded event since the clock started: history only grows, so this stays true for the deadline version. */
+function metInHistory(history: TimerTicket['history'], milestone: Milestone, since: Date): boolean {
+  const from = new Date(since).getTime();
+  return history.some((h) => MILESTONE_EVENTS[milestone].includes(h.type) && new Date(h.at).getTime() >= from);
 }
 
 export type TimerDecision =
@@ -299,6 +309,47 @@ export function decideTimer(t: TimerTicket, version: number, milestone: Mileston
   const timer = d.timers.find((x) => x.key === key);
   if (!timer) return { kind: 'skip', reason: 'unknown_timer' };
   return { kind: 'fire', timer, deadlines: d };
+}
+
+// ---------------------------------------------------------------------------
+// Timer schedule: what the reconcile sweep reads instead of the tickets
+
+/**
+ * Statuses in which a deadline version's timers may still have something to
+ * do, now or later: the running clock, and 'replied' (a rejected review sends
+ * the ticket back to 'accepted' under the same version). From any other status
+ * the clock runs again only under a new deadline version (re-dispatch,
+ * arbitration, redo), so the old version's schedule is finished.
+ */
+export const CLOCK_CAN_RUN: readonly TicketStatus[] = [...TIMED_STATUSES, 'replied'];
+
+/** Timers of `d` not fired and whose milestone no event recorded since the clock started has met. */
+export function remainingTimers(d: StoredDeadlines, history: TimerTicket['history']): StoredTimer[] {
+  return d.timers.filter((x) => !d.fired.includes(x.key) && !metInHistory(history, x.milestone, d.dispatchedAt));
+}
+
+/** What the schedule of the ticket's current deadline version keeps (nothing once its clock cannot run again). */
+export function scheduledTimers(t: TimerTicket): StoredTimer[] {
+  const d = storedDeadlines(t);
+  if (!d || !CLOCK_CAN_RUN.includes(t.status)) return [];
+  return remainingTimers(d, t.history);
+}
+
+/** Id of the schedule entry of one ticket's deadline version. */
+export function timerScheduleId(ticketId: string, version: number): string {
+  return `${ticketId}:${version}`;
+}
+
+/** The stored form of remaining timers: parallel arrays (small documents scan fast) and the earliest instant; null when none remain. */
+export function scheduleFields(timers: readonly Pick<StoredTimer, 'key' | 'fireAt'>[]): { keys: string[]; at: Date[]; next: Date } | null {
+  if (timers.length === 0) return null;
+  const sorted = [...timers].sort((a, b) => new Date(a.fireAt).getTime() - new Date(b.fireAt).getTime());
+  return { keys: sorted.map((x) => x.key), at: sorted.map((x) => new Date(x.fireAt)), next: new Date(sorted[0]!.fireAt) };
+}
+
+/** Timers whose delivery instant falls by `until` (ms): the ones Redis holds now. */
+export function withinHorizon<T extends Pick<StoredTimer, 'fireAt'>>(timers: readonly T[], until: number): T[] {
+  return timers.filter((x) => new Date(x.fireAt).getTime() <= until);
 }
 
 const shanghai = tz(CALENDAR_TIME_ZONE);
