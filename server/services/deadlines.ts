@@ -7,7 +7,7 @@
  * Hooks for the workflow service (re-dispatch, redo): `deadlineChangeForDispatch`,
  * `restartClock`, `redoLimitChange`, then `scheduleTimersFor(updatedTicket)`.
  */
-import type { Job, Queue } from 'bullmq';
+import { DelayedError, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import type { Config } from '../config.ts';
@@ -22,22 +22,28 @@ import {
   LEVEL_NAMES,
   MILESTONE_NAMES,
   storedDeadlines,
-  TIMED_STATUSES,
   timerFiredChange,
   timerJobId,
   escalationOf,
+  CLOCK_CAN_RUN,
+  remainingTimers,
+  scheduledTimers,
+  scheduleFields,
+  timerScheduleId,
+  withinHorizon,
   type StoredDeadlines,
   type StoredTimer,
 } from '../domain/deadlines.ts';
-import { computeDeadlines, timerSchedule, type TicketDeadlines } from '../domain/time-limits.ts';
+import { computeDeadlines, timerSchedule, type EscalationLevel, type Milestone, type TicketDeadlines } from '../domain/time-limits.ts';
 import type { Viewer } from '../domain/access.ts';
 import type { HistoryEvent } from '../domain/ticket.ts';
 import { applyTicketChange, versionConflict } from '../data/tickets.ts';
 import { Ticket, type TicketDoc } from '../data/models/index.ts';
+import { TimerSchedule, type TimerScheduleRecord } from '../data/models/timer-schedule.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { createQueue, QUEUES, TIMER_JOB_OPTIONS, type TimerJob } from '../queue/queues.ts';
 import { logger } from '../logger.ts';
-import { currentCalendar, currentPolicyTable, setWorkingPeriods } from './time-limit-config.ts';
+import { currentCalendar, policyTableForDispatch, setWorkingPeriods } from './time-limit-config.ts';
 import { centerManagers, createNotifiers, deliver, recipientsFor, type Notification, type NotifierSet, type Recipient } from './notify.ts';
 
 type Event = Omit<HistoryEvent, 'seq'> & { public?: boolean };
@@ -49,6 +55,8 @@ interface Runtime {
   timersQueue: Queue | null;
   notifiers: NotifierSet;
   ownQueues: Queue[];
+  /** How far ahead Redis holds timers (TIMER_HORIZON_MS unless configured). */
+  horizonMs: number;
 }
 let runtime: Runtime | null = null;
 
@@ -57,12 +65,17 @@ let runtime: Runtime | null = null;
  * route factory; workers: from workers/main.ts). Without it, deadlines are
  * still stored at dispatch and the reconcile job schedules their timers.
  */
-export function configureTimeLimits(opts: { redis: Redis; config: Config }): Runtime {
+export function configureTimeLimits(opts: { redis: Redis; config: Config; timerHorizonMs?: number }): Runtime {
   setWorkingPeriods(parseWorkingHours(opts.config.WORKING_HOURS));
   const timersQueue = createQueue(QUEUES.timers, opts.redis, opts.config.REDIS_PREFIX);
   const notificationsQueue = createQueue(QUEUES.notifications, opts.redis, opts.config.REDIS_PREFIX);
   for (const q of [timersQueue, notificationsQueue]) q.on('error', (err) => logger.debug({ queue: q.name, err: err.message }, 'queue error'));
-  runtime = { timersQueue, notifiers: createNotifiers(opts.config, notificationsQueue), ownQueues: [timersQueue, notificationsQueue] };
+  runtime = {
+    timersQueue,
+    notifiers: createNotifiers(opts.config, notificationsQueue),
+    ownQueues: [timersQueue, notificationsQueue],
+    horizonMs: opts.timerHorizonMs ?? TIMER_HORIZON_MS,
+  };
   return runtime;
 }
 
@@ -73,13 +86,15 @@ export function timeLimitRuntime(): Runtime | null {
 export async function closeTimeLimits(): Promise<void> {
   const r = runtime;
   runtime = null;
+  recipientCache.clear();
   await Promise.all((r?.ownQueues ?? []).map((q) => q.close().catch(() => undefined)));
 }
 
 // ---------------------------------------------------------------------------
 // Deadlines at dispatch (and the hooks for re-dispatch and redo)
 
-type ClockTicket = Pick<TicketDoc, 'type' | 'urgency' | 'category' | 'deadlines'>;
+/** The workflow passes the whole ticket; with its id the timer schedule is written ahead of the change. */
+type ClockTicket = Pick<TicketDoc, 'type' | 'urgency' | 'category' | 'deadlines'> & Partial<Pick<TicketDoc, '_id' | 'history'>>;
 
 /**
  * The part of a dispatch change that starts the clock: the deadlines (next
@@ -87,8 +102,9 @@ type ClockTicket = Pick<TicketDoc, 'type' | 'urgency' | 'category' | 'deadlines'
  * the time the previous unit held the ticket (time lost).
  */
 export async function deadlineChangeForDispatch(t: ClockTicket, unitId: string, at: Date): Promise<{ set: Record<string, unknown>; events: Event[] }> {
-  const [table, calendar] = await Promise.all([currentPolicyTable(), currentCalendar()]);
+  const [table, calendar] = await Promise.all([policyTableForDispatch(), currentCalendar()]);
   const deadlines = deadlinesForDispatch(t as never, unitId, table, at, calendar);
+  await scheduleAhead(t, deadlines);
   const previous = storedDeadlines(t);
   const event: Event = {
     at,
@@ -117,7 +133,7 @@ export const restartClock = deadlineChangeForDispatch;
  * 重办 (redo): the unit gets a new resolve limit from `at`, under the policy
  * the ticket was dispatched with; accept and contact are not timed again.
  */
-export async function redoLimitChange(t: Pick<TicketDoc, 'deadlines'>, at: Date): Promise<{ set: Record<string, unknown>; events: Event[] }> {
+export async function redoLimitChange(t: Pick<TicketDoc, 'deadlines'> & Partial<Pick<TicketDoc, '_id' | 'history'>>, at: Date): Promise<{ set: Record<string, unknown>; events: Event[] }> {
   const d = storedDeadlines(t);
   if (!d) throw new ConflictError('no_deadlines', '工单没有时限，不能重办 (ticket has no deadlines)');
   const calendar = await currentCalendar();
@@ -137,6 +153,7 @@ export async function redoLimitChange(t: Pick<TicketDoc, 'deadlines'>, at: Date)
   };
   delete (deadlines as { accept?: unknown }).accept;
   delete (deadlines as { contact?: unknown }).contact;
+  await scheduleAhead(t, deadlines);
   return {
     set: { deadlines, overdue: false },
     events: [
@@ -153,8 +170,47 @@ export async function redoLimitChange(t: Pick<TicketDoc, 'deadlines'>, at: Date)
 
 // ---------------------------------------------------------------------------
 // Timers
+//
+// At 100,000 open tickets (issue 4) MongoDB holds the whole schedule and Redis
+// only its next window:
+//  - `timer_schedules` (data/models/timer-schedule.ts): per ticket and deadline
+//    version, the timers still to act on. Written before the ticket change that
+//    sets the deadlines (a crash in between leaves an entry for a version the
+//    ticket never reached; its timers find that out and drop it), again from
+//    the ticket after the change, and trimmed by every timer that runs.
+//  - Redis holds a delayed job only for timers due within the horizon (2 h).
+//    A dispatch adds those at once; the reconcile sweep reads the schedule
+//    (small documents, never the tickets) and adds every job missing from the
+//    window: the next timers as they enter it, and all of them after a Redis
+//    flush. Job ids stay deterministic (ticket, deadline version, milestone,
+//    level), so a job already there is never doubled, and a timer whose
+//    instant passed fires at once, late, and once (the ticket records it).
+//  - A rebuild from the tickets (the slow scan the sweep avoids) repairs the
+//    schedule daily and after Redis loses its marker: first deployment, or a
+//    write that bypassed these hooks.
+// Trade-off: the horizon must outlast the gap between sweeps (10 min, plus the
+// sweep itself) by a wide margin; in exchange Redis holds a small share of the
+// timers and a sweep adds only what entered the window.
 
-function timerJob(ticketId: string, version: number, timer: StoredTimer, now: number) {
+/** Redis holds the timers due within this window. */
+export const TIMER_HORIZON_MS = 2 * 3600_000;
+/** The scheduled reconcile sweeps once what Redis holds reaches less than (horizon - this) ahead, and at once after a flush. */
+export const SWEEP_EVERY_MS = 10 * 60_000;
+/** The schedule is rebuilt from the tickets at most this often (and after Redis lost the marker). */
+export const REBUILD_EVERY_MS = 24 * 3600_000;
+/** A timer finding its clock stopped for now (a return asked) looks again after this. */
+const RECHECK_STOPPED_MS = 5 * 60_000;
+/** A timer of a deadline version still being written looks again after this; an entry older than ORPHAN_AFTER_MS was never applied. */
+const RECHECK_AHEAD_MS = 30_000;
+const ORPHAN_AFTER_MS = 10 * 60_000;
+/** A job more than this ahead of its timer's instant (a stale entry) waits for the instant. */
+const EARLY_TOLERANCE_MS = 1000;
+
+function horizon(ms?: number): number {
+  return ms ?? runtime?.horizonMs ?? TIMER_HORIZON_MS;
+}
+
+function timerJob(ticketId: string, version: number, timer: Pick<StoredTimer, 'milestone' | 'level' | 'fireAt'>, now: number) {
   const data: TimerJob = { ticketId, version, milestone: timer.milestone, level: timer.level, fireAt: new Date(timer.fireAt).toISOString() };
   return {
     name: 'fire',
@@ -170,20 +226,72 @@ export function pendingTimers(t: Pick<TicketDoc, '_id' | 'status' | 'deadlines' 
   return d.timers.filter((x) => decideTimer(t, d.version, x.milestone, x.level).kind === 'fire');
 }
 
+// Schedule entries are only ever read or written by _id (FerretDB indexes nothing else).
+const schedules = () => TimerSchedule.collection as unknown as import('mongodb').Collection<TimerScheduleRecord>;
+
+/** Write (or replace) the entry of a ticket's deadline version; with no timers left it goes. */
+async function writeSchedule(ticketId: Types.ObjectId, version: number, timers: readonly Pick<StoredTimer, 'key' | 'fireAt'>[]): Promise<void> {
+  const _id = timerScheduleId(ticketId.toHexString(), version);
+  const fields = scheduleFields(timers);
+  if (!fields) await schedules().deleteOne({ _id });
+  else await schedules().replaceOne({ _id }, { ticketId, version, ...fields, writtenAt: new Date() }, { upsert: true });
+}
+
 /**
- * Add the ticket's timers to the queue (existing job ids are left as they
- * are). Best effort: when Redis is away the reconcile job adds them later.
+ * After a timer ran: keep what is left of the entry (never re-creating a
+ * dropped one). Two timers of one ticket trimming at once may put back a key
+ * the other removed (updates are not isolated on FerretDB): that timer then
+ * runs once more, finds its level recorded and trims again.
  */
-export async function scheduleTimersFor(t: Pick<TicketDoc, '_id' | 'status' | 'deadlines' | 'history'>, queue = runtime?.timersQueue): Promise<number> {
+async function trimSchedule(ticketId: Types.ObjectId, version: number, timers: readonly Pick<StoredTimer, 'key' | 'fireAt'>[]): Promise<void> {
+  const _id = timerScheduleId(ticketId.toHexString(), version);
+  const fields = scheduleFields(timers);
+  if (!fields) await schedules().deleteOne({ _id });
+  else await schedules().updateOne({ _id }, { $set: fields });
+}
+
+async function dropSchedule(ticketId: string, version: number): Promise<void> {
+  await schedules().deleteOne({ _id: timerScheduleId(ticketId, version) });
+}
+
+/**
+ * Written ahead of the ticket change that sets `d` (dispatch, redo,
+ * extension), so that no crash can leave deadlines without their schedule.
+ * Callers without the ticket's id leave it to scheduleTimersFor.
+ */
+async function scheduleAhead(t: { _id?: Types.ObjectId; history?: TicketDoc['history'] }, d: StoredDeadlines): Promise<void> {
+  if (!t._id) return;
+  await writeSchedule(t._id, d.version, remainingTimers(d, t.history ?? []));
+}
+
+/**
+ * After a change that set deadlines: the schedule entry as the ticket now has
+ * it (the previous version's goes), and the jobs of the timers due within the
+ * horizon (existing job ids are left as they are). Best effort: when a store
+ * is away the entry written ahead and the reconcile sweep cover it.
+ */
+export async function scheduleTimersFor(
+  t: Pick<TicketDoc, '_id' | 'status' | 'deadlines' | 'history'>,
+  queue = runtime?.timersQueue,
+  opts: { horizonMs?: number } = {},
+): Promise<number> {
   const d = storedDeadlines(t);
-  if (!queue || !d) return 0;
+  if (!d) return 0;
+  const ticketId = t._id.toHexString();
+  try {
+    await writeSchedule(t._id, d.version, scheduledTimers(t));
+    if (d.version > 1) await dropSchedule(ticketId, d.version - 1);
+  } catch (err) {
+    logger.warn({ ticketId, err: (err as Error).message }, 'timer schedule not written now; the entry written ahead stands');
+  }
+  if (!queue) return 0;
   const now = Date.now();
-  const jobs = pendingTimers(t).map((x) => timerJob(t._id.toHexString(), d.version, x, now));
+  const jobs = withinHorizon(pendingTimers(t), now + horizon(opts.horizonMs)).map((x) => timerJob(ticketId, d.version, x, now));
   try {
     if (jobs.length) await queue.addBulk(jobs);
     return jobs.length;
   } catch (err) {
-    logger.warn({ ticketId: t._id.toHexString(), err: (err as Error).message }, 'timers not scheduled now; reconcile will add them');
+    logger.warn({ ticketId, err: (err as Error).message }, 'timers not scheduled now; reconcile will add them');
     return 0;
   }
 }
@@ -203,36 +311,110 @@ function isVersionConflict(err: unknown): boolean {
   return err instanceof AppError && err.status === 409 && err.code === 'version_conflict';
 }
 
+/** What running a timer did; `retryAt` (ms): the job should run again then (early, clock stopped for now, version being written). */
+interface TimerRun {
+  result: string;
+  retryAt?: number;
+}
+
 /**
- * A timer fires: re-read the ticket; do nothing for an outdated deadline
+ * A timer runs: re-read the ticket; do nothing for an outdated deadline
  * version, a met milestone, a ticket no longer with the unit, or a level
  * already recorded; otherwise record it (history event, fired key, overdue
  * and escalation fields) through applyTicketChange. Once only: the claim of
  * the next ticket version lets one writer through, the others re-read and
  * find the level recorded. Notification delivery is idempotent, so it is
  * repeated when the level is found already recorded (a crash in between).
+ * Either way the schedule entry keeps only what is left to do.
  */
-export async function fireTimer(job: TimerJob, now: () => Date = () => new Date()): Promise<string> {
+async function runTimer(job: TimerJob, opts: { now: () => Date; onTime: boolean }): Promise<TimerRun> {
   const id = new Types.ObjectId(job.ticketId);
   for (let attempt = 0; ; attempt++) {
     const t = await Ticket.findById(id, TIMER_PROJECTION).lean<TicketDoc>();
-    if (!t) return 'missing';
+    if (!t) {
+      await dropSchedule(job.ticketId, job.version);
+      return { result: 'missing' };
+    }
     const decision = decideTimer(t, job.version, job.milestone, job.level);
     if (decision.kind === 'skip') {
       if (decision.reason === 'already_fired') await notifyLevel(t, job).catch((err) => logger.warn({ err: (err as Error).message }, 'timer notify retry failed'));
-      return decision.reason;
+      return settleSkip(t, job, decision.reason, opts.now().getTime());
     }
-    const change = timerFiredChange(decision.deadlines, decision.timer, now());
+    const due = new Date(decision.timer.fireAt).getTime();
+    // A job armed from a stale entry (a deadline version written twice) waits for the ticket's own instant.
+    if (opts.onTime && due > opts.now().getTime() + EARLY_TOLERANCE_MS) return { result: 'early', retryAt: due };
+    const change = timerFiredChange(decision.deadlines, decision.timer, opts.now());
+    let updated: TicketDoc;
     try {
-      const updated = await applyTicketChange(t._id, { version: t.version, historyLength: t.history.length }, change);
-      await notifyLevel(updated, job);
-      return 'fired';
+      updated = await applyTicketChange(t._id, { version: t.version, historyLength: t.history.length }, change);
     } catch (err) {
       // Another change to the ticket won this version (or a crashed writer's claim is pending): read again.
       if (!isVersionConflict(err) || attempt >= 40) throw err;
       await sleep(50 + Math.random() * 150);
+      continue;
     }
+    await trimSchedule(t._id, job.version, scheduledTimers(updated)).catch((err) => logger.warn({ err: (err as Error).message }, 'timer schedule not trimmed'));
+    await notifyLevel(updated, job);
+    return { result: 'fired' };
   }
+}
+
+/** A timer that did nothing: settle its schedule entry, or say when to look again. */
+async function settleSkip(t: TicketDoc, job: TimerJob, reason: string, now: number): Promise<TimerRun> {
+  const current = currentVersion(t);
+  if (job.version < current) {
+    await dropSchedule(job.ticketId, job.version);
+    return { result: reason };
+  }
+  if (job.version > current) return settleAhead(t._id, job);
+  const key = `${job.milestone}.${job.level}`;
+  const left = scheduledTimers(t);
+  // The clock stopped for now (a return asked) but may run again under this version: look again later.
+  if (reason === 'not_running' && left.some((x) => x.key === key)) return { result: reason, retryAt: now + RECHECK_STOPPED_MS };
+  const metMilestone = reason === 'met' ? job.milestone : null;
+  await trimSchedule(t._id, job.version, left.filter((x) => x.key !== key && x.milestone !== metMilestone));
+  return { result: reason };
+}
+
+/**
+ * A timer of a deadline version the ticket has not reached: its entry was
+ * written ahead of a change still under way (look again soon), or of one that
+ * never happened (drop it, unless the ticket reached the version meanwhile).
+ */
+async function settleAhead(id: Types.ObjectId, job: TimerJob): Promise<TimerRun> {
+  const _id = timerScheduleId(job.ticketId, job.version);
+  const entry = await schedules().findOne({ _id }, { projection: { writtenAt: 1 } });
+  if (!entry) return { result: 'outdated' };
+  if (Date.now() - new Date(entry.writtenAt).getTime() < ORPHAN_AFTER_MS) return { result: 'version_pending', retryAt: Date.now() + RECHECK_AHEAD_MS };
+  await schedules().deleteOne({ _id });
+  const again = await Ticket.findById(id, { status: 1, deadlines: 1, history: 1 }).lean<TicketDoc>();
+  if (again && currentVersion(again) === job.version) await writeSchedule(id, job.version, scheduledTimers(again));
+  return { result: 'outdated' };
+}
+
+/** Run a timer now, whatever its instant (tests, tools): the outcome ('fired', 'already_fired', 'outdated', 'met' …). */
+export async function fireTimer(job: TimerJob, now: () => Date = () => new Date()): Promise<string> {
+  return (await runTimer(job, { now, onTime: false })).result;
+}
+
+/**
+ * Recipients by unit and level, kept a minute: at 09:00 thousands of working-
+ * time reminders come due together for a few hundred units, and each lookup
+ * is several queries (users by unit scan the collection on FerretDB). A
+ * handler or manager changed in the meantime is told from the next minute.
+ */
+const RECIPIENTS_TTL_MS = 60_000;
+const recipientCache = new Map<string, { at: number; list: Promise<Recipient[]> }>();
+function cachedRecipients(unitId: string, level: EscalationLevel): Promise<Recipient[]> {
+  const key = `${unitId}|${level}`;
+  const hit = recipientCache.get(key);
+  if (hit && Date.now() - hit.at < RECIPIENTS_TTL_MS) return hit.list;
+  const list = recipientsFor(unitId, level);
+  recipientCache.set(key, { at: Date.now(), list });
+  // A failed lookup is not kept.
+  list.catch(() => recipientCache.delete(key));
+  if (recipientCache.size > 10_000) recipientCache.clear();
+  return list;
 }
 
 async function notifyLevel(t: TicketDoc, job: TimerJob): Promise<void> {
@@ -243,7 +425,7 @@ async function notifyLevel(t: TicketDoc, job: TimerJob): Promise<void> {
   const timer = d.timers.find((x) => x.key === `${job.milestone}.${job.level}`);
   if (!milestone || !timer) return;
   const event = [...t.history].reverse().find((h) => h.type === `time_limit_${job.level}` && (h.data as { milestone?: string } | undefined)?.milestone === job.milestone);
-  const recipients = await recipientsFor(t.lead?.unitId ?? d.unitId, job.level);
+  const recipients = await cachedRecipients(t.lead?.unitId ?? d.unitId, job.level);
   const n: Notification = {
     key: `${t._id.toHexString()}:v${d.version}:${job.milestone}.${job.level}`,
     kind: 'time_limit',
@@ -259,67 +441,183 @@ async function notifyLevel(t: TicketDoc, job: TimerJob): Promise<void> {
   await deliver(set, n);
 }
 
-/** The `timers` queue processor. */
-export async function timerProcessor(job: Job<TimerJob>): Promise<string> {
-  return fireTimer(job.data);
+/**
+ * The `timers` queue processor. A job that came too early, finds the clock
+ * stopped for now, or belongs to a version still being written goes back to
+ * the delayed set under the same id (no new job, nothing doubled).
+ */
+export async function timerProcessor(job: Job<TimerJob>, token?: string): Promise<string> {
+  const run = await runTimer(job.data, { now: () => new Date(), onTime: true });
+  const lock = token ?? job.token;
+  if (run.retryAt !== undefined && lock) {
+    await job.moveToDelayed(run.retryAt, lock);
+    throw new DelayedError();
+  }
+  return run.result;
 }
 
 // ---------------------------------------------------------------------------
 // Reconcile
 
 export interface ReconcileResult {
+  /** Schedule entries with a timer in the window. */
   tickets: number;
+  /** Timers in the window (each should have its job). */
   timers: number;
   present: number;
   added: number;
+  /** Added with their instant already passed: they fire at once. */
   late: number;
+  ms: number;
+  /** End of the window (ms). */
+  until: number;
+  /** The scheduled run found the window armed far enough ahead. */
+  skipped?: boolean;
+}
+
+const ARMED_UNTIL = 'timers-armed-until';
+const REBUILT_AT = 'timers-schedule-rebuilt-at';
+
+async function redisOf(queue: Queue): Promise<Redis> {
+  return (queue.getBackend() as unknown as { client: Promise<Redis> }).client;
+}
+
+/**
+ * The sweep: every timer of the schedule due within the horizon gets its job
+ * if it has none (after a Redis flush: all of them; otherwise those that
+ * entered the window since the last sweep). Instants already passed fire at
+ * once, late, and once. Reads only the schedule entries, in batches; the
+ * Redis side is pipelined (EXISTS) and bulk (addBulk) and overlaps the reads.
+ * `ifDue` (the scheduled job): skip while Redis says the window is armed at
+ * least (horizon - SWEEP_EVERY_MS) ahead; a flush removes that marker.
+ */
+export async function reconcileTimers(
+  queue: Queue,
+  opts: { batch?: number; horizonMs?: number; ifDue?: boolean; now?: () => number } = {},
+): Promise<ReconcileResult> {
+  const started = performance.now();
+  const now = opts.now ?? Date.now;
+  const horizonMs = horizon(opts.horizonMs);
+  const batch = opts.batch ?? 5000;
+  const client = await redisOf(queue);
+  const until = now() + horizonMs;
+  const result: ReconcileResult = { tickets: 0, timers: 0, present: 0, added: 0, late: 0, ms: 0, until };
+  if (opts.ifDue) {
+    const armed = Number(await client.get(queue.toKey(ARMED_UNTIL)));
+    if (armed && armed - now() > horizonMs - SWEEP_EVERY_MS) return { ...result, skipped: true, ms: Math.round(performance.now() - started) };
+  }
+
+  type Candidate = { ticketId: string; version: number; milestone: Milestone; level: EscalationLevel; fireAt: Date };
+  const arm = async (list: Candidate[]) => {
+    const pipe = client.pipeline();
+    for (const c of list) pipe.exists(queue.toKey(timerJobId(c.ticketId, c.version, c.milestone, c.level)));
+    const exists = (await pipe.exec()) ?? [];
+    const missing = list.filter((_, i) => exists[i]?.[1] !== 1);
+    result.present += list.length - missing.length;
+    const at = Date.now();
+    const jobs = missing.map((c) => timerJob(c.ticketId, c.version, c, at));
+    for (let i = 0; i < jobs.length; i += 5000) await queue.addBulk(jobs.slice(i, i + 5000));
+    result.added += jobs.length;
+    result.late += jobs.filter((j) => j.opts.delay === 0).length;
+  };
+
+  let candidates: Candidate[] = [];
+  // One batch of Redis work in flight while the next entries are read.
+  let inFlight: Promise<void> = Promise.resolve();
+  const cursor = schedules().find({ next: { $lte: new Date(until) } }, { projection: { ticketId: 1, version: 1, keys: 1, at: 1 }, batchSize: 2000 });
+  for await (const e of cursor) {
+    let any = false;
+    const ticketId = e.ticketId.toHexString();
+    for (let i = 0; i < e.keys.length; i++) {
+      const fireAt = new Date(e.at[i]!);
+      if (fireAt.getTime() > until) continue;
+      const [milestone, level] = e.keys[i]!.split('.') as [Milestone, EscalationLevel];
+      candidates.push({ ticketId, version: e.version, milestone, level, fireAt });
+      any = true;
+    }
+    if (any) result.tickets++;
+    if (candidates.length >= batch) {
+      await inFlight;
+      const list = candidates;
+      candidates = [];
+      result.timers += list.length;
+      inFlight = arm(list);
+    }
+  }
+  await inFlight;
+  result.timers += candidates.length;
+  await arm(candidates);
+  await client.set(queue.toKey(ARMED_UNTIL), String(until));
+  result.ms = Math.round(performance.now() - started);
+  return result;
+}
+
+export interface RebuildResult {
+  /** Tickets whose clock can run. */
+  tickets: number;
+  /** Entries written (missing, or missing a timer the ticket still has). */
+  written: number;
   ms: number;
 }
 
 /**
- * Rebuild missing timers from MongoDB (after a Redis loss, or a dispatch made
- * while Redis was away): every open, timed ticket's timers that still have
- * something to do and have no job get one; those whose instant has passed
- * fire at once, late, and once (the processor checks the ticket's record).
+ * Rebuild the schedule from the tickets: each ticket whose clock can run gets
+ * an entry holding every timer it still has. Entries already right are left
+ * alone (they may hold a timer too many: it runs once and trims). This is the
+ * slow scan the sweep avoids (every ticket document is read), so it runs
+ * rarely: see reconcileTimersJob.
  */
-export async function reconcileTimers(queue: Queue, opts: { batch?: number } = {}): Promise<ReconcileResult> {
+export async function rebuildTimerSchedule(): Promise<RebuildResult> {
   const started = performance.now();
-  const batch = opts.batch ?? 2000;
-  const result: ReconcileResult = { tickets: 0, timers: 0, present: 0, added: 0, late: 0, ms: 0 };
-  const client = await (queue.getBackend() as unknown as { client: Promise<import("ioredis").Redis> }).client;
-  let pending: { name: string; data: TimerJob; opts: { jobId: string; delay: number } }[] = [];
-
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const jobs = pending;
-    pending = [];
-    const pipe = client.pipeline();
-    for (const j of jobs) pipe.exists(queue.toKey(j.opts.jobId));
-    const exists = (await pipe.exec()) ?? [];
-    const missing = jobs.filter((_, i) => exists[i]?.[1] !== 1);
-    result.present += jobs.length - missing.length;
-    for (let i = 0; i < missing.length; i += 1000) await queue.addBulk(missing.slice(i, i + 1000));
-    result.added += missing.length;
-    result.late += missing.filter((j) => j.opts.delay === 0).length;
+  const have = new Map<string, Map<string, number>>();
+  for await (const e of schedules().find({}, { projection: { keys: 1, at: 1 }, batchSize: 5000 })) {
+    have.set(e._id, new Map(e.keys.map((k, i) => [k, new Date(e.at[i]!).getTime()])));
+  }
+  const result: RebuildResult = { tickets: 0, written: 0, ms: 0 };
+  // Missing entries are inserted (cheap); one a write-ahead put there meanwhile is newer and stays (duplicate key).
+  let inserts: TimerScheduleRecord[] = [];
+  let replaces: import('mongodb').AnyBulkWriteOperation<TimerScheduleRecord>[] = [];
+  const write = async () => {
+    if (inserts.length) await schedules().insertMany(inserts, { ordered: false }).catch((err) => {
+      if (!(err as { writeErrors?: { code?: number }[] }).writeErrors?.every((e) => e.code === 11000)) throw err;
+    });
+    if (replaces.length) await schedules().bulkWrite(replaces, { ordered: false });
+    inserts = [];
+    replaces = [];
   };
-
-  const cursor = Ticket.find({ status: { $in: TIMED_STATUSES }, 'deadlines.version': { $exists: true } }, { status: 1, history: 1, deadlines: 1 })
-    .lean<TicketDoc>()
-    .cursor({ batchSize: 1000 });
-  for await (const t of cursor as AsyncIterable<TicketDoc>) {
-    result.tickets++;
+  const cursor = Ticket.collection.find(
+    { status: { $in: CLOCK_CAN_RUN }, 'deadlines.version': { $exists: true } },
+    { projection: { status: 1, history: 1, deadlines: 1 }, batchSize: 1000 },
+  );
+  for await (const t of cursor as unknown as AsyncIterable<TicketDoc>) {
     const d = storedDeadlines(t);
     if (!d) continue;
-    const now = Date.now();
-    for (const x of pendingTimers(t)) {
-      pending.push(timerJob(t._id.toHexString(), d.version, x, now) as never);
-      result.timers++;
-    }
-    if (pending.length >= batch) await flush();
+    result.tickets++;
+    const timers = scheduledTimers(t);
+    if (timers.length === 0) continue;
+    const _id = timerScheduleId(t._id.toHexString(), d.version);
+    const entry = have.get(_id);
+    if (entry && timers.every((x) => entry.get(x.key) === new Date(x.fireAt).getTime())) continue;
+    const fields = { ticketId: t._id, version: d.version, ...scheduleFields(timers)!, writtenAt: new Date() };
+    if (entry) replaces.push({ replaceOne: { filter: { _id }, replacement: fields, upsert: true } });
+    else inserts.push({ _id, ...fields });
+    result.written++;
+    if (inserts.length + replaces.length >= 1000) await write();
   }
-  await flush();
+  await write();
   result.ms = Math.round(performance.now() - started);
   return result;
+}
+
+/** The scheduled run's rebuild: when the last one is older than REBUILD_EVERY_MS or Redis lost the record of it. */
+export async function rebuildTimerScheduleIfDue(queue: Queue): Promise<RebuildResult | null> {
+  const client = await redisOf(queue);
+  const last = Number(await client.get(queue.toKey(REBUILT_AT)));
+  if (last && Date.now() - last < REBUILD_EVERY_MS) return null;
+  const startedAt = Date.now();
+  const res = await rebuildTimerSchedule();
+  await client.set(queue.toKey(REBUILT_AT), String(startedAt));
+  return res;
 }
 
 // ---------------------------------------------------------------------------
@@ -396,6 +694,7 @@ export async function decideExtension(
   let next: StoredDeadlines | null = null;
   if (cmd.approve) {
     next = deadlinesAfterExtension(d, request.workingDays, await currentCalendar());
+    await scheduleAhead(t, next);
     set = { deadlines: next, overdue: next.overdueMilestones.length > 0 };
     events = [
       {

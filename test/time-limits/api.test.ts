@@ -4,6 +4,7 @@ import { Notice, Ticket, TimeLimitAudit, type TicketDoc } from '../../server/dat
 import { storedDeadlines, timerJobId } from '../../server/domain/deadlines.ts';
 import { DEFAULT_TIME_LIMIT_RULES } from '../../server/domain/time-limits.ts';
 import { timeLimitRuntime } from '../../server/services/deadlines.ts';
+import { TimerSchedule } from '../../server/data/models/timer-schedule.ts';
 
 let app: TestApp;
 test.before(async () => {
@@ -74,8 +75,12 @@ test('an approved extension moves the deadline (new version, timers rescheduled)
   t.true(event.public);
   t.regex(event.note!, /同意延期 4 个工作日，办结期限延至/);
 
+  // The timer schedule (Redis holds only its next hours): the new version's has the moved levels, the old version's is gone.
   const queue = timeLimitRuntime()!.timersQueue!;
-  t.truthy(await queue.getJob(timerJobId(tk.id, 2, 'resolve', 'due')), 'the new version is scheduled');
+  const entry = await TimerSchedule.findById(`${tk.id}:2`).lean();
+  const due = after.timers.find((x) => x.key === 'resolve.due')!.fireAt;
+  t.is(entry?.at[entry.keys.indexOf('resolve.due')]?.getTime(), due.getTime(), 'the new version is scheduled');
+  t.is(await TimerSchedule.findById(`${tk.id}:1`).lean(), null, 'the old version is dropped');
   t.falsy(await queue.getJob(timerJobId(tk.id, 1, 'resolve', 'due')), 'the old version is dropped');
 
   // The citizen's progress page shows the new deadline.

@@ -2,15 +2,61 @@ import test from 'ava';
 import { Types } from 'mongoose';
 import { startTestApp, type TestApp } from '../helpers/harness.ts';
 import { Notice, Ticket, TicketChange, type TicketDoc } from '../../server/data/models/index.ts';
-import { fireTimer, timeLimitRuntime } from '../../server/services/deadlines.ts';
+import { Worker } from 'bullmq';
+import { fireTimer, reconcileTimers, restartClock, TIMER_HORIZON_MS, timeLimitRuntime, timerProcessor } from '../../server/services/deadlines.ts';
+import { applyTicketChange } from '../../server/data/tickets.ts';
+import { createRedis } from '../../server/redis.ts';
+import { QUEUES } from '../../server/queue/queues.ts';
+import { TimerSchedule, type TimerScheduleRecord } from '../../server/data/models/timer-schedule.ts';
 import { storedDeadlines, timerJobId } from '../../server/domain/deadlines.ts';
 import type { TimerJob } from '../../server/queue/queues.ts';
 
 let app: TestApp;
+let worker: Worker | null = null;
+let connection: ReturnType<typeof createRedis> | null = null;
+let probe: ReturnType<typeof createRedis> | null = null;
 test.before(async () => {
   app = await startTestApp();
 });
-test.after.always(async () => app?.stop());
+test.after.always(async () => {
+  await worker?.close();
+  connection?.disconnect();
+  probe?.disconnect();
+  await app?.stop();
+});
+
+/** The real timers processor on this app's queue (started by the serial tests that need it). */
+function startWorker(): void {
+  if (worker) return;
+  connection = createRedis(app.env.REDIS_URL!, 'worker');
+  worker = new Worker(QUEUES.timers, timerProcessor, { connection, prefix: app.env.REDIS_PREFIX!, concurrency: 2 });
+  worker.on('error', () => undefined);
+}
+
+async function act(id: string, action: string, user: string, body: Record<string, unknown> = {}) {
+  const version = (await stored(id)).version;
+  const res = await app.api('POST', `/api/v1/tickets/${id}/actions/${action}`, { token: await app.login(user), body: { version, ...body } });
+  if (res.status !== 200) throw new Error(`${action}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** Put a job for one timer in the queue now (replacing any), as a stale or early arming would; wait until the worker has handled it. */
+async function runJob(data: TimerJob): Promise<{ state: string; at: number | null }> {
+  const queue = timeLimitRuntime()!.timersQueue!;
+  const id = timerJobId(data.ticketId, data.version, data.milestone, data.level);
+  await queue.remove(id);
+  await queue.add('fire', data, { jobId: id, removeOnComplete: true, removeOnFail: true });
+  probe ??= createRedis(app.env.REDIS_URL!, 'worker');
+  for (let i = 0; i < 200; i++) {
+    const state = await queue.getJobState(id);
+    if (state === 'delayed') {
+      const score = Number(await probe.zscore(queue.toKey('delayed'), id));
+      return { state, at: Math.floor(score / 0x1000) };
+    }
+    if (state === 'unknown' || state === 'completed') return { state, at: null };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`job ${id} not handled`);
+}
 
 async function dispatchedTicket(urgency: 'normal' | 'critical' = 'normal', unit = 'st-a1') {
   const res = await app.api('POST', '/api/v1/tickets', {
@@ -24,6 +70,7 @@ async function dispatchedTicket(urgency: 'normal' | 'critical' = 'normal', unit 
 }
 
 const stored = async (id: string) => (await Ticket.findById(id).lean<TicketDoc>())!;
+const scheduleEntry = (id: string, version: number) => TimerSchedule.findById(`${id}:${version}`).lean<TimerScheduleRecord>();
 const job = (ticketId: string, version: number, milestone: TimerJob['milestone'], level: TimerJob['level']): TimerJob => ({
   ticketId,
   version,
@@ -32,25 +79,44 @@ const job = (ticketId: string, version: number, milestone: TimerJob['milestone']
   fireAt: new Date().toISOString(),
 });
 
-test('dispatch stores versioned deadlines (committed and statutory) in the same change and schedules one job per milestone and level', async (t) => {
-  const tk = await dispatchedTicket();
-  t.is(tk.version, 2, 'created (1) then one dispatch change (2)');
-  const doc = await stored(tk.id);
-  const d = storedDeadlines(doc)!;
-  t.is(d.version, 1);
-  t.is(d.unitId, 'st-a1');
-  t.truthy(d.resolve.dueAt && d.resolve.statutoryDueAt);
-  t.deepEqual(doc.history.slice(-2).map((h) => h.type), ['dispatched', 'deadlines_set']);
-  const changes = await TicketChange.find({ ticketId: doc._id }).lean();
-  const dispatchChange = changes.find((c) => (c.events as { type: string }[]).some((e) => e.type === 'dispatched'))!;
-  t.truthy((dispatchChange.set as { deadlines?: unknown }).deadlines, 'deadlines written by the dispatch change itself');
+test('dispatch stores versioned deadlines (committed and statutory) in the same change, the whole timer schedule in MongoDB and the next window of jobs in Redis', async (t) => {
+  for (const urgency of ['normal', 'critical'] as const) {
+    const tk = await dispatchedTicket(urgency);
+    t.is(tk.version, 2, 'created (1) then one dispatch change (2)');
+    const doc = await stored(tk.id);
+    const d = storedDeadlines(doc)!;
+    t.is(d.version, 1);
+    t.is(d.unitId, 'st-a1');
+    t.truthy(d.resolve.dueAt && d.resolve.statutoryDueAt);
+    t.deepEqual(doc.history.slice(-2).map((h) => h.type), ['dispatched', 'deadlines_set']);
+    const changes = await TicketChange.find({ ticketId: doc._id }).lean();
+    const dispatchChange = changes.find((c) => (c.events as { type: string }[]).some((e) => e.type === 'dispatched'))!;
+    t.truthy((dispatchChange.set as { deadlines?: unknown }).deadlines, 'deadlines written by the dispatch change itself');
 
-  const queue = timeLimitRuntime()!.timersQueue!;
-  const jobs = await Promise.all(d.timers.map((x) => queue.getJob(timerJobId(tk.id, 1, x.milestone, x.level))));
-  t.is(jobs.filter(Boolean).length, 8);
-  for (const [i, j] of jobs.entries()) {
-    const delay = j!.opts.delay ?? 0;
-    t.true(Math.abs(j!.timestamp + delay - d.timers[i]!.fireAt.getTime()) < 5000, d.timers[i]!.key);
+    // One schedule entry for the version, holding all 8 timers with their instants.
+    const entry = await scheduleEntry(tk.id, 1);
+    t.truthy(entry);
+    t.deepEqual(
+      entry!.keys.map((k, i) => [k, entry!.at[i]!.getTime()]).sort(),
+      d.timers.map((x) => [x.key, x.fireAt.getTime()]).sort(),
+    );
+    t.is(entry!.next.getTime(), Math.min(...d.timers.map((x) => x.fireAt.getTime())));
+
+    // Redis: a job for exactly the timers due within the horizon, at their instant.
+    const queue = timeLimitRuntime()!.timersQueue!;
+    const until = Date.now() + TIMER_HORIZON_MS;
+    const jobs = await Promise.all(d.timers.map((x) => queue.getJob(timerJobId(tk.id, 1, x.milestone, x.level))));
+    for (const [i, j] of jobs.entries()) {
+      const x = d.timers[i]!;
+      if (x.fireAt.getTime() > until) {
+        t.falsy(j, `${urgency} ${x.key} is beyond the horizon`);
+        continue;
+      }
+      t.truthy(j, `${urgency} ${x.key} is within the horizon`);
+      t.true(Math.abs(j!.timestamp + (j!.opts.delay ?? 0) - x.fireAt.getTime()) < 5000, x.key);
+    }
+    // 特急: clock-hour limits of 30 min, 1 h and 2 h, so its first six levels are in the window.
+    if (urgency === 'critical') t.is(jobs.filter(Boolean).length, 6);
   }
 });
 
@@ -148,4 +214,86 @@ test('every level of a ladder climbs once; escalation and notices follow the lev
   t.false(ids.has(app.fx.users['h-b']!.id));
   const list = await app.api('GET', '/api/v1/tickets?escalation=supervision,reminderNotice', { token: await app.login('mgr') });
   t.true(list.body.items.some((i: { id: string }) => i.id === tk.id));
+});
+
+test('a timer that ran leaves in the schedule only what is still to do; a met milestone and a closed ticket leave nothing of theirs', async (t) => {
+  const tk = await dispatchedTicket('critical');
+  t.is(await fireTimer(job(tk.id, 1, 'accept', 'warning')), 'fired');
+  let entry = await scheduleEntry(tk.id, 1);
+  t.is(entry!.keys.length, 7);
+  t.false(entry!.keys.includes('accept.warning'));
+
+  await act(tk.id, 'accept', 'h-a1');
+  t.is(await fireTimer(job(tk.id, 1, 'accept', 'due')), 'met');
+  entry = await scheduleEntry(tk.id, 1);
+  t.deepEqual(entry!.keys.filter((k) => k.startsWith('accept.')), [], 'the met milestone is gone');
+  t.is(entry!.keys.length, 6);
+  // A repeated run (a retry, a re-armed job) changes nothing.
+  t.is(await fireTimer(job(tk.id, 1, 'accept', 'warning')), 'already_fired');
+  t.is((await scheduleEntry(tk.id, 1))!.keys.length, 6);
+
+  await Ticket.collection.updateOne({ _id: new Types.ObjectId(tk.id) }, { $set: { status: 'closed' } });
+  t.is(await fireTimer(job(tk.id, 1, 'resolve', 'due')), 'not_running');
+  t.is(await scheduleEntry(tk.id, 1), null, 'a closed ticket has nothing left to time under this version');
+});
+
+test.serial('the processor sends a job that came early back to the ticket\'s own instant', async (t) => {
+  startWorker();
+  const tk = await dispatchedTicket('critical');
+  const d = storedDeadlines(await stored(tk.id))!;
+  const timer = d.timers.find((x) => x.key === 'contact.due')!;
+  // A job armed from a stale entry: due now, while the ticket says 1 h after dispatch.
+  const res = await runJob({ ...job(tk.id, 1, 'contact', 'due'), fireAt: new Date().toISOString() });
+  t.is(res.state, 'delayed');
+  t.is(res.at, timer.fireAt.getTime());
+  t.is((await stored(tk.id)).history.filter((h) => h.type.startsWith('time_limit_')).length, 0, 'nothing fired early');
+});
+
+test.serial('while a return is asked the accept timer waits and looks again later; the schedule keeps it', async (t) => {
+  startWorker();
+  const tk = await dispatchedTicket('critical');
+  await act(tk.id, 'request_return', 'h-a1', { reason: '不属于本单位职责' });
+  const before = Date.now();
+  const res = await runJob(job(tk.id, 1, 'accept', 'due'));
+  t.is(res.state, 'delayed');
+  t.true(res.at! >= before + 4 * 60_000 && res.at! <= Date.now() + 5 * 60_000 + 1000, `looks again in 5 min (${res.at! - before} ms)`);
+  t.true((await scheduleEntry(tk.id, 1))!.keys.includes('accept.due'));
+  t.is((await stored(tk.id)).history.filter((h) => h.type.startsWith('time_limit_')).length, 0);
+  // The resolve clock still runs while the return is asked.
+  t.is(await fireTimer(job(tk.id, 1, 'resolve', 'warning')), 'fired');
+});
+
+test.serial('deadlines whose change never landed: their timers wait for the version, then the orphan entry goes', async (t) => {
+  const tk = await dispatchedTicket();
+  const doc = await stored(tk.id);
+  // The workflow computes the new clock (writing its schedule ahead), then its ticket change loses (never applied).
+  await restartClock(doc, 'st-a1', new Date());
+  t.truthy(await scheduleEntry(tk.id, 2), 'written ahead of the change');
+  t.is(await fireTimer(job(tk.id, 2, 'resolve', 'warning')), 'version_pending', 'the change may still be under way');
+  t.truthy(await scheduleEntry(tk.id, 2));
+  await TimerSchedule.collection.updateOne({ _id: `${tk.id}:2` } as never, { $set: { writtenAt: new Date(Date.now() - 11 * 60_000) } });
+  t.is(await fireTimer(job(tk.id, 2, 'resolve', 'warning')), 'outdated');
+  t.is(await scheduleEntry(tk.id, 2), null, 'the orphan is dropped');
+  t.truthy(await scheduleEntry(tk.id, 1), 'the version in force keeps its schedule');
+  t.is((await stored(tk.id)).version, doc.version);
+});
+
+test.serial('a crash right after the change that set new deadlines loses no timer: the entry written ahead is swept into Redis', async (t) => {
+  const tk = await dispatchedTicket('critical');
+  const doc = await stored(tk.id);
+  // 改派-like restart of the clock, applied as the workflow does, and the process dies before scheduleTimersFor.
+  const clock = await restartClock(doc, 'st-a1', new Date());
+  await applyTicketChange(doc._id, { version: doc.version, historyLength: doc.history.length }, clock);
+  const d = storedDeadlines(await stored(tk.id))!;
+  t.is(d.version, 2);
+  const entry = await scheduleEntry(tk.id, 2);
+  t.deepEqual([...entry!.keys].sort(), d.timers.map((x) => x.key).sort());
+
+  const queue = timeLimitRuntime()!.timersQueue!;
+  await reconcileTimers(queue);
+  const until = Date.now() + TIMER_HORIZON_MS;
+  for (const x of d.timers) {
+    const j = await queue.getJob(timerJobId(tk.id, 2, x.milestone, x.level));
+    t.is(!!j, x.fireAt.getTime() <= until, x.key);
+  }
 });
