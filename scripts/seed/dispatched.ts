@@ -1,6 +1,14 @@
 import { Types } from 'mongoose';
 import type { WorkCalendar } from '../../server/domain/calendar.ts';
-import { deadlinesForDispatch, DEFAULT_POLICY_TABLE, type StoredDeadlines } from '../../server/domain/deadlines.ts';
+import {
+  deadlinesForDispatch,
+  DEFAULT_POLICY_TABLE,
+  scheduledTimers,
+  scheduleFields,
+  timerScheduleId,
+  type StoredDeadlines,
+} from '../../server/domain/deadlines.ts';
+import type { TimerScheduleRecord } from '../../server/data/models/timer-schedule.ts';
 import type { TicketRecord, Urgency } from '../../server/domain/ticket.ts';
 
 /**
@@ -52,4 +60,12 @@ export function dispatchedTicket(opts: {
     createdAt: at,
     updatedAt: at,
   };
+}
+
+/** The timer schedule entry a dispatch writes for such a ticket (services/deadlines.ts), for bulk loads; null when nothing is left to time. */
+export function timerScheduleEntry(t: TicketRecord): TimerScheduleRecord | null {
+  const d = t.deadlines as unknown as StoredDeadlines;
+  const fields = scheduleFields(scheduledTimers(t));
+  if (!fields) return null;
+  return { _id: timerScheduleId(t._id.toHexString(), d.version), ticketId: t._id, version: d.version, ...fields, writtenAt: new Date() };
 }
