@@ -35,27 +35,24 @@ export interface DuplicateHit {
 const PHONE = /^\+?\d[\d-]{6,19}$/;
 
 /** Fetch `url` (null: nothing to ask) after the input has rested `delayMs`; only the latest answer counts. */
-function useDebouncedQuery<T>(url: string | null, delayMs: number): { data: T | null; pending: boolean } {
+function useDebouncedQuery<T>(url: string | null, delayMs: number): T | null {
   const [data, setData] = useState<T | null>(null);
-  const [pending, setPending] = useState(false);
   const seq = useRef(0);
   useEffect(() => {
     const my = ++seq.current;
+    // Nothing to ask (a new call): forget the last answer, so the previous caller's hits never show.
     if (!url) {
       setData(null);
-      setPending(false);
       return;
     }
-    setPending(true);
     const timer = setTimeout(() => {
       api<T>('GET', url)
         .then((r) => my === seq.current && setData(r))
-        .catch(() => undefined) // a hint: the form works without it
-        .finally(() => my === seq.current && setPending(false));
+        .catch(() => undefined); // a hint: the form works without it
     }, delayMs);
     return () => clearTimeout(timer);
   }, [url, delayMs]);
-  return { data, pending };
+  return data;
 }
 
 /** Knowledge-base answers for what the caller asks; one click puts an answer into the direct answer. */
@@ -63,7 +60,7 @@ export function KnowledgePanel({ content, onUse }: { content: string; onUse: (hi
   const { t } = useI18n();
   const text = content.trim();
   const url = text.length >= 2 ? `/api/v1/knowledge/search?limit=4&q=${encodeURIComponent(text.slice(0, 2000))}` : null;
-  const { data } = useDebouncedQuery<{ items: KnowledgeHit[] }>(url, 350);
+  const data = useDebouncedQuery<{ items: KnowledgeHit[] }>(url, 350);
   const items = url ? (data?.items ?? []) : [];
 
   return (
@@ -115,7 +112,7 @@ export function DuplicatePanel({
   if (content.trim().length >= 6) p.set('content', content.trim().slice(0, 2000));
   if (address.trim() && p.has('content')) p.set('address', address.trim().slice(0, 200));
   const url = p.has('phone') || p.has('content') ? `/api/v1/tickets/duplicates?${p.toString()}` : null;
-  const { data } = useDebouncedQuery<{ items: DuplicateHit[] }>(url, 400);
+  const data = useDebouncedQuery<{ items: DuplicateHit[] }>(url, 400);
   const items = url ? (data?.items ?? []).slice(0, 5) : [];
 
   return (
