@@ -83,7 +83,11 @@ export class EventPublisher {
       at: new Date().toISOString(),
       ...(data ? { data } : {}),
     };
-    const rooms = [HOTLINE_ROOM, ticketRoom(event.ticketId), ...t.scopeUnitIds.map(unitRoom)];
-    this.emitter.to(rooms).emit('ticket', event);
+    const scopeRooms = [HOTLINE_ROOM, ...t.scopeUnitIds.map(unitRoom)];
+    const room = ticketRoom(event.ticketId);
+    // Everyone allowed to see the ticket is in one of scopeRooms; a watcher who is not (its unit lost
+    // the ticket to a re-dispatch) leaves the ticket's room before this event goes out.
+    this.emitter.in(room).except(scopeRooms).socketsLeave(room);
+    this.emitter.to([...scopeRooms, room]).emit('ticket', event);
   }
 }

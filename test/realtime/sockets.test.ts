@@ -171,3 +171,34 @@ test.serial('a ticket room delivers the ticket’s events to a watcher in scope'
   await eventually(async () => mgrOnB.events.some((e) => e.ticketId === ticket.id && e.type === 'dispatched'), 5000);
   t.pass();
 });
+
+test.serial('a watcher whose unit loses the ticket to a re-dispatch hears no more of it', async (t) => {
+  const [op, disp, ha, hb] = await Promise.all([a.login('op'), a.login('disp'), a.login('h-a'), a.login('h-b')]);
+  const haOnB = await client(bUrl, ha);
+  const hbOnA = await client(a.url, hb);
+  const created = await a.api('POST', '/api/v1/tickets', {
+    token: op,
+    body: { caller: { phone: '13800004444' }, type: 'help', content: '东湖区某小区门前道路破损' },
+  });
+  const ticket = created.body.ticket;
+  const first = await a.api('POST', `/api/v1/tickets/${ticket.id}/actions/dispatch`, { token: disp, body: { version: ticket.version, leadUnitId: 'dist-a' } });
+  t.is(first.status, 200, JSON.stringify(first.body));
+  t.true((await watch(haOnB, ticket.id)).ok);
+
+  const moved = await a.api('POST', `/api/v1/tickets/${ticket.id}/actions/redispatch`, {
+    token: disp,
+    body: { version: first.body.ticket.version, leadUnitId: 'dist-b', reason: '地址属西城区' },
+  });
+  t.is(moved.status, 200, JSON.stringify(moved.body));
+  await eventually(async () => hbOnA.events.some((e) => e.ticketId === ticket.id && e.type === 'dispatched'), 5000);
+  const heardBefore = haOnB.events.filter((e) => e.ticketId === ticket.id).length;
+
+  // 西城区 accepts: 东湖区's old watcher must not hear it (it left the ticket room at the re-dispatch).
+  const accepted = await a.api('POST', `/api/v1/tickets/${ticket.id}/actions/accept`, { token: hb, body: { version: moved.body.ticket.version } });
+  t.is(accepted.status, 200, JSON.stringify(accepted.body));
+  await eventually(async () => hbOnA.events.some((e) => e.ticketId === ticket.id && e.type === 'accepted'), 5000);
+  await new Promise((r) => setTimeout(r, 300));
+  t.is(haOnB.events.filter((e) => e.ticketId === ticket.id).length, heardBefore);
+  t.false(haOnB.events.some((e) => e.ticketId === ticket.id && e.type === 'accepted'));
+  t.false(haOnB.events.some((e) => e.ticketId === ticket.id && e.version === moved.body.ticket.version), 'not even the re-dispatch itself');
+});
