@@ -19,9 +19,9 @@ export async function notificationsProcessor(job: Job<NotificationJob>): Promise
 /**
  * Maintenance job `reconcile-timers` (every TIMER_RECONCILE_INTERVAL_SEC):
  * sweep the timer schedule into Redis when the armed window runs short or
- * Redis was flushed (missed timers fire late, once); then, daily or after a
- * flush, rebuild the schedule from the tickets, sweeping again if that
- * repaired anything.
+ * Redis was flushed (missed timers fire late, once); then, on first
+ * deployment and nightly, rebuild the schedule from the tickets, sweeping
+ * again if that repaired anything.
  */
 export async function reconcileTimersJob(): Promise<unknown> {
   const rt = timeLimitRuntime();

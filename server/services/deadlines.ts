@@ -39,7 +39,7 @@ import type { Viewer } from '../domain/access.ts';
 import type { HistoryEvent } from '../domain/ticket.ts';
 import { applyTicketChange, versionConflict } from '../data/tickets.ts';
 import { Ticket, type TicketDoc } from '../data/models/index.ts';
-import { TimerSchedule, type TimerScheduleRecord } from '../data/models/timer-schedule.ts';
+import { TimerSchedule, TimerScheduleRun, type TimerScheduleRecord } from '../data/models/timer-schedule.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { createQueue, QUEUES, TIMER_JOB_OPTIONS, type TimerJob } from '../queue/queues.ts';
 import { logger } from '../logger.ts';
@@ -186,8 +186,8 @@ export async function redoLimitChange(t: Pick<TicketDoc, 'deadlines'> & Partial<
 //    level), so a job already there is never doubled, and a timer whose
 //    instant passed fires at once, late, and once (the ticket records it).
 //  - A rebuild from the tickets (the slow scan the sweep avoids) repairs the
-//    schedule daily and after Redis loses its marker: first deployment, or a
-//    write that bypassed these hooks.
+//    schedule on first deployment and then nightly: a write that bypassed
+//    these hooks.
 // Trade-off: the horizon must outlast the gap between sweeps (10 min, plus the
 // sweep itself) by a wide margin; in exchange Redis holds a small share of the
 // timers and a sweep adds only what entered the window.
@@ -196,8 +196,9 @@ export async function redoLimitChange(t: Pick<TicketDoc, 'deadlines'> & Partial<
 export const TIMER_HORIZON_MS = 2 * 3600_000;
 /** The scheduled reconcile sweeps once what Redis holds reaches less than (horizon - this) ahead, and at once after a flush. */
 export const SWEEP_EVERY_MS = 10 * 60_000;
-/** The schedule is rebuilt from the tickets at most this often (and after Redis lost the marker). */
+/** The schedule is rebuilt from the tickets when it never was, then once a day in the small hours (Asia/Shanghai), or after 3 days whatever the hour. */
 export const REBUILD_EVERY_MS = 24 * 3600_000;
+const REBUILD_NIGHT_HOURS = [2, 3, 4];
 /** A timer finding its clock stopped for now (a return asked) looks again after this. */
 const RECHECK_STOPPED_MS = 5 * 60_000;
 /** A timer of a deadline version still being written looks again after this; an entry older than ORPHAN_AFTER_MS was never applied. */
@@ -476,7 +477,7 @@ export interface ReconcileResult {
 }
 
 const ARMED_UNTIL = 'timers-armed-until';
-const REBUILT_AT = 'timers-schedule-rebuilt-at';
+const REBUILD_LOCK = 'timers-schedule-rebuild';
 
 async function redisOf(queue: Queue): Promise<Redis> {
   return (queue.getBackend() as unknown as { client: Promise<Redis> }).client;
@@ -609,15 +610,29 @@ export async function rebuildTimerSchedule(): Promise<RebuildResult> {
   return result;
 }
 
-/** The scheduled run's rebuild: when the last one is older than REBUILD_EVERY_MS or Redis lost the record of it. */
-export async function rebuildTimerScheduleIfDue(queue: Queue): Promise<RebuildResult | null> {
+/**
+ * The scheduled run's rebuild, when due (see REBUILD_EVERY_MS): one process at
+ * a time (a Redis lock: a rebuild of 100,000 tickets takes minutes on
+ * FerretDB); each run is recorded in timer_schedule_runs.
+ */
+export async function rebuildTimerScheduleIfDue(queue: Queue, now = new Date()): Promise<RebuildResult | null> {
+  const last = await TimerScheduleRun.findOne({}, { _id: 1 }).sort({ _id: -1 }).lean();
+  if (last) {
+    const age = now.getTime() - Date.parse(last._id);
+    const night = REBUILD_NIGHT_HOURS.includes(Number(formatShanghai(now).slice(11, 13)));
+    if (age < REBUILD_EVERY_MS || (!night && age < 3 * REBUILD_EVERY_MS)) return null;
+  }
   const client = await redisOf(queue);
-  const last = Number(await client.get(queue.toKey(REBUILT_AT)));
-  if (last && Date.now() - last < REBUILD_EVERY_MS) return null;
-  const startedAt = Date.now();
-  const res = await rebuildTimerSchedule();
-  await client.set(queue.toKey(REBUILT_AT), String(startedAt));
-  return res;
+  const lock = queue.toKey(REBUILD_LOCK);
+  if ((await client.set(lock, String(process.pid), 'PX', 3600_000, 'NX')) !== 'OK') return null;
+  try {
+    const startedAt = new Date();
+    const res = await rebuildTimerSchedule();
+    await TimerScheduleRun.collection.insertOne({ _id: startedAt.toISOString(), ...res } as never);
+    return res;
+  } finally {
+    await client.del(lock);
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -20,12 +20,14 @@ import { QUEUES } from '../../server/queue/queues.ts';
 import {
   pendingTimers,
   rebuildTimerSchedule,
+  rebuildTimerScheduleIfDue,
   reconcileTimers,
   SWEEP_EVERY_MS,
   timeLimitRuntime,
   timerProcessor,
 } from '../../server/services/deadlines.ts';
-import { scheduledTimers, storedDeadlines, timerJobId } from '../../server/domain/deadlines.ts';
+import { formatShanghai, scheduledTimers, storedDeadlines, timerJobId } from '../../server/domain/deadlines.ts';
+import { reconcileTimersJob } from '../../workers/timers.ts';
 import { WorkCalendar } from '../../server/domain/calendar.ts';
 import { dispatchedTicket } from '../../scripts/seed/dispatched.ts';
 
@@ -246,4 +248,29 @@ test.serial('with a horizon Redis holds only the next window; sweeps as time pas
   t.false(!!(await reconcileTimers(queue, { horizonMs, ifDue: true, now: () => at + SWEEP_EVERY_MS + 1000 })).skipped);
   await client.del(queue.toKey('timers-armed-until'));
   t.false(!!(await reconcileTimers(queue, { horizonMs, ifDue: true, now: () => at + SWEEP_EVERY_MS + 2000 })).skipped);
+});
+
+test.serial('the scheduled run: sweeps, and rebuilds the schedule from the tickets when it never was, then nightly, one process at a time', async (t) => {
+  const queue = timeLimitRuntime()!.timersQueue!;
+  // A schedule entry lost by a write that bypassed the hooks: the first run repairs it and sweeps it in.
+  const victim = (await entries())[0]!;
+  await TimerSchedule.deleteOne({ _id: victim._id });
+  const first = (await reconcileTimersJob()) as { rebuilt?: { written: number } };
+  t.is(first.rebuilt?.written, 1);
+  t.truthy(await TimerSchedule.findById(victim._id).lean());
+  t.is(await rebuildTimerScheduleIfDue(queue), null, 'not again the same day');
+
+  const last = Date.now();
+  const at = (from: number, hour: string) => {
+    let d = from;
+    while (formatShanghai(new Date(d)).slice(11, 13) !== hour) d += 3600_000;
+    return new Date(d);
+  };
+  t.is(await rebuildTimerScheduleIfDue(queue, at(last + 24 * 3600_000, '12')), null, 'a day later, but in working hours');
+  const client = connection();
+  await client.set(queue.toKey('timers-schedule-rebuild'), 'another process', 'PX', 60_000);
+  t.is(await rebuildTimerScheduleIfDue(queue, at(last + 24 * 3600_000, '03')), null, 'another process is rebuilding');
+  await client.del(queue.toKey('timers-schedule-rebuild'));
+  t.is((await rebuildTimerScheduleIfDue(queue, at(last + 24 * 3600_000, '03')))?.written, 0, 'at night');
+  t.truthy(await rebuildTimerScheduleIfDue(queue, at(last + 4 * 24 * 3600_000, '12')), 'after three days whatever the hour');
 });

@@ -43,3 +43,16 @@ const timerScheduleSchema = new Schema<TimerScheduleRecord>(
 timerScheduleSchema.index({ next: 1 });
 
 export const TimerSchedule = model<TimerScheduleRecord>('TimerSchedule', timerScheduleSchema);
+
+/** One rebuild of the schedule from the tickets (insert-only, `_id` = its start, ISO): when the last ran, and what it repaired. */
+export interface TimerScheduleRunRecord {
+  _id: string;
+  tickets: number;
+  written: number;
+  ms: number;
+}
+const timerScheduleRunSchema = new Schema<TimerScheduleRunRecord>(
+  { _id: { type: String, required: true }, tickets: Number, written: Number, ms: Number },
+  { versionKey: false, collection: 'timer_schedule_runs' },
+);
+export const TimerScheduleRun = model<TimerScheduleRunRecord>('TimerScheduleRun', timerScheduleRunSchema);
