@@ -71,6 +71,8 @@ test.serial('only managers (and admins) open the board and the rates; bad input 
 test.serial('the board follows the tickets: by status and unit, due soon, overdue by ladder level; a unit manager sees its own units only', async (t) => {
   const before = await board();
   let a = await newTicket('湖滨街道菜场门口占道经营');
+  const asOfNow = await app.api('GET', '/api/v1/board?after=now', { token: await app.login('mgr') });
+  t.is(asOfNow.body.summary.byStatus.new - before.summary.byStatus.new, 1, '`after=now`: as of the server’s clock');
   let b = await newTicket('西城区某小区电梯停运三天');
   const c0 = await newTicket('湖滨街道夜市油烟扰民');
   let after = await board();

@@ -73,6 +73,10 @@ export function NoticeBell({ user }: { user: User }) {
 
   useEffect(() => {
     void load();
+  }, [load]);
+
+  // Subscriptions only: the live context object changes with the connection state, which must not re-read by itself.
+  useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const schedule = () => {
       timer ??= setTimeout(() => {

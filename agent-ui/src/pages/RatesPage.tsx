@@ -58,6 +58,8 @@ export function RatesPage() {
   }, []);
   useEffect(() => {
     void load();
+  }, [load]);
+  useEffect(() => {
     const id = setInterval(() => void load(), 60_000);
     const off = live.onReconnect(() => void load());
     return () => {

@@ -33,17 +33,18 @@ export const LEVEL_COLORS: Record<OverdueLevel, string> = { due: 'red', reminder
 /**
  * The shared board, live: every ticket event asks for a board that includes
  * it (`after` = the event's server instant; the server answers from one
- * shared scan), bursts folded into one request; after a reconnect and once a
- * minute (lights turn by the clock) it asks again. `refresh(at)` after the
- * viewer's own action, with the instant the server gave it.
+ * shared scan), bursts folded into one request. On opening, after a
+ * reconnect and once a minute (lights turn by the clock) it asks for one as
+ * of the server's now (`after=now`: no client clock involved). `refresh(at)`
+ * after the viewer's own action, with the instant the server gave it.
  */
 export function useBoard(lists: ('overdue' | 'extensions' | 'arbitration')[] = []) {
   const listParam = lists.join(',');
   const live = useLive();
   const [data, setData] = useState<BoardView | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const wanted = useRef(0);
-  const skew = useRef(0);
+  // The server instant the next answer must include; 'now' = the server's clock when it answers.
+  const wanted = useRef<number | 'now'>('now');
   const running = useRef(false);
   const again = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -58,12 +59,12 @@ export function useBoard(lists: ('overdue' | 'extensions' | 'arbitration')[] = [
       do {
         again.current = false;
         const q = new URLSearchParams();
-        if (wanted.current) q.set('after', new Date(wanted.current).toISOString());
+        const after = wanted.current;
+        if (after) q.set('after', after === 'now' ? 'now' : new Date(after).toISOString());
         if (listParam) q.set('lists', listParam);
-        const sent = Date.now();
         const r = await api<BoardView>('GET', `/api/v1/board${q.size ? `?${q}` : ''}`);
-        // Roughly the server's clock minus ours (its scan started between our send and its answer).
-        skew.current = Date.parse(r.computedAt) - sent;
+        // Asked for meanwhile: keep it for the next round; otherwise settled.
+        if (wanted.current === after) wanted.current = 0;
         setData(r);
         setError(null);
       } while (again.current);
@@ -76,7 +77,8 @@ export function useBoard(lists: ('overdue' | 'extensions' | 'arbitration')[] = [
 
   const refresh = useCallback(
     (serverInstant?: number) => {
-      wanted.current = Math.max(wanted.current, serverInstant ?? Date.now() + skew.current);
+      const w = wanted.current;
+      wanted.current = serverInstant === undefined || w === 'now' ? 'now' : Math.max(w, serverInstant);
       if (timer.current) return;
       timer.current = setTimeout(() => {
         timer.current = null;

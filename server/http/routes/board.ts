@@ -15,8 +15,9 @@ import { BOARD_LISTS, BoardService } from '../../services/board.ts';
  *                                           counts by stage, unit and ladder level; the lists asked for
  *   GET /api/v1/board/rates                 及时签收率 / 按期办结率 by unit: today, this week, this month
  *
- * `after`: the instant of the newest ticket event the console saw; the answer
- * includes every change up to it. Both come from snapshots shared by all
+ * `after`: the instant of the newest ticket event the console saw, or `now`
+ * (opening a page, reconnecting); the answer includes every change up to it.
+ * Without it the answer is whatever the last scan found (at once). Both come from snapshots shared by all
  * viewers (services/board.ts), never a scan per request.
  */
 export const BOARD_ROLES = ['manager', 'admin'] as const;
@@ -30,7 +31,9 @@ const computations = new client.Histogram({
 });
 
 const boardQuerySchema = z.strictObject({
-  after: z.iso.datetime({ offset: true, error: '应为 ISO 时间，如 2025-03-04T10:00:00+08:00 (ISO instant)' }).optional(),
+  after: z
+    .union([z.literal('now'), z.iso.datetime({ offset: true })], { error: '应为 ISO 时间（如 2025-03-04T10:00:00+08:00）或 now (ISO instant or now)' })
+    .optional(),
   lists: z
     .string()
     .transform((s, ctx) => {
@@ -55,7 +58,8 @@ export function boardRoutes(deps: AppDeps, opts: { boardIntervalMs?: number; rat
   r.get('/', async (ctx) => {
     const q = parseInput(boardQuerySchema, ctx.query);
     ctx.type = 'application/json';
-    ctx.body = await service.boardJson(viewerOf(ctx), q.after ? Date.parse(q.after) : undefined, q.lists ?? []);
+    const after = q.after === 'now' ? Date.now() : q.after ? Date.parse(q.after) : undefined;
+    ctx.body = await service.boardJson(viewerOf(ctx), after, q.lists ?? []);
   });
 
   r.get('/rates', async (ctx) => {
