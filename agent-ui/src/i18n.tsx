@@ -196,7 +196,7 @@ const zh = {
   arbLead: '裁定主办单位',
   arbCo: '协办单位（可选）',
   arbReason: '裁决理由',
-  arbDone: '已裁决：{number} 由 {unit} 主办',
+  arbDone: '已裁决：{number}，由{unit}主办',
   ratesTitle: '按时率统计',
   periodToday: '今日',
   periodWeek: '本周',

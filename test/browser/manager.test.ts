@@ -284,11 +284,19 @@ test.serial('a manager settles a dispatch dispute (仲裁) after two returns', a
     await dialog.locator('textarea').fill('经核实该河段由东湖区负责日常保洁，由东湖区主办。');
     await shot(mgr, 'mgr-11-arbitration');
     await dialog.getByRole('button', { name: /裁\s*决/ }).click();
-    await mgr.getByText(`已裁决：${tk.number} 由 东湖区人民政府 主办`).waitFor();
+    await mgr.getByText(`已裁决：${tk.number}，由东湖区人民政府主办`).waitFor();
     await row.waitFor({ state: 'detached' });
     const after = await app.api('GET', `/api/v1/tickets/${tk.id}`, { token: await app.login('mgr') });
     t.is(after.body.ticket.status, 'dispatched');
     t.is(after.body.ticket.lead.unitId, 'dist-a');
+
+    // The English switch reads naturally on the board too.
+    await mgr.getByRole('link', { name: '管理看板' }).click();
+    await mgr.locator('.ant-message-notice').waitFor({ state: 'detached' });
+    await mgr.getByRole('button', { name: 'English' }).click();
+    await mgr.getByText('Duty manager board').waitFor();
+    await shot(mgr, 'mgr-12-board-english');
+    await mgr.getByRole('button', { name: '中文' }).click();
   } finally {
     await ctx.close();
   }

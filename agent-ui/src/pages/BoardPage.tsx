@@ -81,7 +81,9 @@ export function BoardPage() {
               ))}
             </Row>
             <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '12px 0 0' }}>
-              {t('boardDueSoon')}：<Typography.Text strong style={{ color: s.dueSoon ? '#d46b08' : undefined }}>{s.dueSoon}</Typography.Text>
+              {t('boardDueSoon')}
+              {i18n.lang === 'en' ? ': ' : '：'}
+              <Typography.Text strong style={{ color: s.dueSoon ? '#d46b08' : undefined }}>{s.dueSoon}</Typography.Text>
             </Typography.Paragraph>
           </Card>
         </Col>
