@@ -347,6 +347,23 @@ export function scheduleFields(timers: readonly Pick<StoredTimer, 'key' | 'fireA
   return { keys: sorted.map((x) => x.key), at: sorted.map((x) => new Date(x.fireAt)), next: new Date(sorted[0]!.fireAt) };
 }
 
+/**
+ * Two schedules written for the same deadline version (competing changes):
+ * every timer of either, at its earlier instant. Safe because a timer that is
+ * not due on the ticket does nothing, and one that fires early waits.
+ */
+export function unionOfTimers(
+  a: readonly Pick<StoredTimer, 'key' | 'fireAt'>[],
+  b: readonly Pick<StoredTimer, 'key' | 'fireAt'>[],
+): Pick<StoredTimer, 'key' | 'fireAt'>[] {
+  const byKey = new Map<string, Pick<StoredTimer, 'key' | 'fireAt'>>();
+  for (const x of [...a, ...b]) {
+    const seen = byKey.get(x.key);
+    if (!seen || new Date(x.fireAt).getTime() < new Date(seen.fireAt).getTime()) byKey.set(x.key, x);
+  }
+  return [...byKey.values()];
+}
+
 /** Timers whose delivery instant falls by `until` (ms): the ones Redis holds now. */
 export function withinHorizon<T extends Pick<StoredTimer, 'fireAt'>>(timers: readonly T[], until: number): T[] {
   return timers.filter((x) => new Date(x.fireAt).getTime() <= until);

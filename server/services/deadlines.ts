@@ -30,6 +30,7 @@ import {
   scheduledTimers,
   scheduleFields,
   timerScheduleId,
+  unionOfTimers,
   withinHorizon,
   type StoredDeadlines,
   type StoredTimer,
@@ -38,6 +39,8 @@ import { computeDeadlines, timerSchedule, type EscalationLevel, type Milestone, 
 import type { Viewer } from '../domain/access.ts';
 import type { HistoryEvent } from '../domain/ticket.ts';
 import { applyTicketChange, versionConflict } from '../data/tickets.ts';
+import { BatchInserter } from '../data/batch-insert.ts';
+import { isDuplicateKey } from '../data/db.ts';
 import { Ticket, type TicketDoc } from '../data/models/index.ts';
 import { TimerSchedule, TimerScheduleRun, type TimerScheduleRecord } from '../data/models/timer-schedule.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
@@ -255,6 +258,11 @@ async function dropSchedule(ticketId: string, version: number): Promise<void> {
   await schedules().deleteOne({ _id: timerScheduleId(ticketId, version) });
 }
 
+/** Entries written ahead are new documents (the deadline version is in the _id): group-committed like intake. */
+const aheadInserter = new BatchInserter<TimerScheduleRecord>(schedules);
+/** What this process wrote ahead per entry, so the write after the change is skipped when it would be the same. */
+const writtenAhead = new Map<string, string>();
+
 /**
  * Written ahead of the ticket change that sets `d` (dispatch, redo,
  * extension), so that no crash can leave deadlines without their schedule.
@@ -262,7 +270,23 @@ async function dropSchedule(ticketId: string, version: number): Promise<void> {
  */
 async function scheduleAhead(t: { _id?: Types.ObjectId; history?: TicketDoc['history'] }, d: StoredDeadlines): Promise<void> {
   if (!t._id) return;
-  await writeSchedule(t._id, d.version, remainingTimers(d, t.history ?? []));
+  const timers = remainingTimers(d, t.history ?? []);
+  const fields = scheduleFields(timers);
+  if (!fields) return;
+  const _id = timerScheduleId(t._id.toHexString(), d.version);
+  try {
+    await aheadInserter.insert({ _id, ticketId: t._id, version: d.version, ...fields, writtenAt: new Date() });
+  } catch (err) {
+    // A retried or competing change for this version wrote it first. Only one of them will be
+    // applied, so the entry keeps the timers of both (an extra timer does nothing; an early one waits).
+    if (!isDuplicateKey(err)) throw err;
+    const first = await schedules().findOne({ _id });
+    const theirs = first ? first.keys.map((key, i) => ({ key, fireAt: first.at[i]! })) : [];
+    await writeSchedule(t._id, d.version, unionOfTimers(theirs, timers));
+    return;
+  }
+  if (writtenAhead.size > 10_000) writtenAhead.clear();
+  writtenAhead.set(_id, JSON.stringify(fields.keys));
 }
 
 /**
@@ -280,7 +304,12 @@ export async function scheduleTimersFor(
   if (!d) return 0;
   const ticketId = t._id.toHexString();
   try {
-    await writeSchedule(t._id, d.version, scheduledTimers(t));
+    const timers = scheduledTimers(t);
+    const id = timerScheduleId(ticketId, d.version);
+    const ahead = writtenAhead.get(id);
+    writtenAhead.delete(id);
+    // Usually the entry written ahead is exactly this (a dispatch): one write per dispatch, not two.
+    if (ahead === undefined || ahead !== JSON.stringify(scheduleFields(timers)?.keys ?? null)) await writeSchedule(t._id, d.version, timers);
     if (d.version > 1) await dropSchedule(ticketId, d.version - 1);
   } catch (err) {
     logger.warn({ ticketId, err: (err as Error).message }, 'timer schedule not written now; the entry written ahead stands');
@@ -513,9 +542,23 @@ export async function reconcileTimers(
     const pipe = client.pipeline();
     for (const c of list) pipe.exists(queue.toKey(timerJobId(c.ticketId, c.version, c.milestone, c.level)));
     const exists = (await pipe.exec()) ?? [];
-    const missing = list.filter((_, i) => exists[i]?.[1] !== 1);
+    let missing = list.filter((_, i) => exists[i]?.[1] !== 1);
     result.present += list.length - missing.length;
     const at = Date.now();
+    // A timer due now whose job is gone may just have run (and trimmed its entry after this sweep read it): re-read those entries.
+    const due = missing.filter((c) => c.fireAt.getTime() <= at);
+    if (due.length) {
+      const still = new Set<string>();
+      const ids = [...new Set(due.map((c) => timerScheduleId(c.ticketId, c.version)))];
+      for (let i = 0; i < ids.length; i += 500) {
+        for await (const e of schedules().find({ _id: { $in: ids.slice(i, i + 500) } }, { projection: { keys: 1 } })) {
+          for (const k of e.keys) still.add(`${e._id}:${k}`);
+        }
+      }
+      const kept = new Set(due.filter((c) => still.has(`${timerScheduleId(c.ticketId, c.version)}:${c.milestone}.${c.level}`)));
+      missing = missing.filter((c) => c.fireAt.getTime() > at || kept.has(c));
+      result.present += due.length - kept.size;
+    }
     const jobs = missing.map((c) => timerJob(c.ticketId, c.version, c, at));
     for (let i = 0; i < jobs.length; i += 5000) await queue.addBulk(jobs.slice(i, i + 5000));
     result.added += jobs.length;

@@ -12,6 +12,7 @@ import {
   TIMED_STATUSES,
   timerFiredChange,
   timerScheduleId,
+  unionOfTimers,
   withinHorizon,
   type StoredDeadlines,
   type TimerTicket,
@@ -79,4 +80,22 @@ test('stored form: timers by instant in parallel arrays with the earliest as nex
   t.deepEqual(withinHorizon(d.timers, first - 1), []);
   t.deepEqual(keys(withinHorizon(d.timers, first)), keys(d.timers.filter((x) => x.fireAt.getTime() === first)));
   t.is(withinHorizon(d.timers, Infinity).length, 8);
+});
+
+test('competing schedules for one deadline version keep every timer at its earlier instant', (t) => {
+  const at = (h: number) => new Date(Date.UTC(2026, 10, 23, h));
+  const mine = [
+    { key: 'accept.warning', fireAt: at(2) },
+    { key: 'resolve.due', fireAt: at(9) },
+  ];
+  const theirs = [
+    { key: 'resolve.due', fireAt: at(7) },
+    { key: 'contact.due', fireAt: at(5) },
+  ];
+  const union = unionOfTimers(theirs, mine);
+  t.deepEqual(
+    union.map((x) => [x.key, x.fireAt.getUTCHours()]).sort(),
+    [['accept.warning', 2], ['contact.due', 5], ['resolve.due', 7]],
+  );
+  t.deepEqual(unionOfTimers([], mine), mine);
 });
