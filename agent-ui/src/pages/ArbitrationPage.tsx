@@ -37,7 +37,8 @@ export function ArbitrationPage({ user }: { user: User }) {
 
   if (error && !data) return <BoardError error={error} />;
   if (!data) return <Skeleton active />;
-  const canDecide = user.role === 'manager';
+  // COMMAND_ROLES.arbitrate: managers and admins (a unit's manager never sees a ticket no unit holds).
+  const canDecide = user.role === 'manager' || user.role === 'admin';
 
   const arbitrate = async (v: { leadUnitId: string; coUnitIds?: string[]; reason: string }) => {
     if (!target) return;
