@@ -7,14 +7,17 @@
  *   2. Redis flushed; the reconcile sweep puts back every timer due within the
  *      horizon (BENCH_HORIZON_H, default the service's 2 h): reconcileSec,
  *      pending (timers in the schedule), inRedis, redisBytesPerTimer (INFO
- *      memory delta per pending timer) and per job. A second sweep (nothing
- *      missing) is timed as topUpSec.
+ *      memory delta per pending timer). A second sweep (nothing missing) is
+ *      timed as topUpSec. With BENCH_FULL_SWEEP (default 1) Redis is flushed
+ *      again and swept with a window holding every pending timer (the old
+ *      design's load): reconcileAllSec and redisBytesPerJob; then the
+ *      horizon's window is restored.
  *   3. BENCH_FIRING (5,000) more tickets dispatched now (deadlines, schedule
  *      and jobs by scheduleTimersFor, as a dispatch does) whose accept warning
  *      comes due BENCH_LEAD_SEC later, spread over BENCH_SPREAD_SEC, run by
  *      the real processor (timerProcessor, BENCH_CONCURRENCY) while all the
- *      others stay pending; with BENCH_SWEEP_DURING=1 (default) a full sweep
- *      runs in the middle of the window. Lateness = the level's history event
+ *      others stay pending; with BENCH_SWEEP_DURING=1 a full sweep also runs
+ *      in the middle of the window (as the reconcile job may). Lateness = the level's history event
  *      (when the processor recorded it) minus the timer's instant stored on the
  *      ticket, read back from MongoDB; unfired timers count as late by the
  *      whole wait. p50/p99, and the same to job completion (after notices).
@@ -51,7 +54,10 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WAIT_SEC = Number(process.env.BENCH_WAIT_SEC ?? 180);
 const HORIZON_MS = process.env.BENCH_HORIZON_H ? Number(process.env.BENCH_HORIZON_H) * 3600_000 : TIMER_HORIZON_MS;
 const REBUILD = process.env.BENCH_REBUILD !== '0';
-const SWEEP_DURING = process.env.BENCH_SWEEP_DURING !== '0';
+const SWEEP_DURING = process.env.BENCH_SWEEP_DURING === '1';
+const FULL_SWEEP = process.env.BENCH_FULL_SWEEP !== '0';
+/** Wider than any limit: every pending timer (what Redis held before the horizon). */
+const ALL_MS = 60 * 24 * 3600_000;
 
 const calendar = new WorkCalendar();
 
@@ -137,6 +143,17 @@ try {
   const topUp = await reconcileTimers(queue);
   console.log(`  a second sweep: ${topUp.present} present, ${topUp.added} added in ${round(topUp.ms / 1000, 2)} s`);
   const redisBytes = memAfter - memBefore;
+  let all: { sec: number; added: number; bytesPerJob: number } | null = null;
+  if (FULL_SWEEP) {
+    await redis.flushdb();
+    const m0 = await usedMemory(redis);
+    const r = await reconcileTimers(queue, { horizonMs: ALL_MS });
+    const m1 = await usedMemory(redis);
+    all = { sec: round(r.ms / 1000, 2), added: r.added, bytesPerJob: Math.round((m1 - m0) / Math.max(1, r.added)) };
+    console.log(`  every pending timer after a flush: ${r.added} added in ${all.sec} s, ${all.bytesPerJob} B per job (load ${load().join(' ')})`);
+    await redis.flushdb();
+    await reconcileTimers(queue);
+  }
 
   // 3. Fire precision: FIRING tickets dispatched now whose accept warning comes due inside the run.
   console.log(`▶ ${FIRING} timers due within ${SPREAD_SEC} s from ${LEAD_SEC} s on while ${pending} stay pending`);
@@ -209,13 +226,15 @@ try {
     reconcileSec: round(rec.ms / 1000, 2),
     reconcileTimersAdded: rec.added,
     reconcileLate: rec.late,
+    reconcileAllSec: all?.sec ?? null,
+    reconcileAllAdded: all?.added ?? null,
     topUpSec: round(topUp.ms / 1000, 2),
     rebuildSec,
     armFiringSec: armSec,
     armedBeforeDue,
     sweepDuringFiringSec: sweepDuring ? round((sweepDuring as { ms: number }).ms / 1000, 2) : null,
     redisBytesPerTimer: Math.round(redisBytes / Math.max(1, pending)),
-    redisBytesPerJob: Math.round(redisBytes / Math.max(1, rec.added)),
+    redisBytesPerJob: all?.bytesPerJob ?? (rec.added ? Math.round(redisBytes / rec.added) : null),
     scheduleEntryBsonBytes: Math.round(entryBytes),
     concurrency: CONCURRENCY,
     load: { start: loadAtStart, reconcile: loadAtReconcile, firing: loadAtFiring, end: load() },
