@@ -91,7 +91,7 @@ async function routeTicket(job: Job<RoutingJob>): Promise<string> {
       { kind: 'dispatch', lead: withAncestors(decision.lead.unitId), coUnits: decision.coUnits.map((c) => withAncestors(c.unitId)), note: decision.explanation.join('；') },
       ROUTER,
       now,
-      { systemActor: ROUTER_EVENT_ACTOR, set: { routing, ...repeatSet } },
+      { systemActor: ROUTER_EVENT_ACTOR, set: { routing, ...repeatSet }, complete: true },
     );
     return 'dispatched';
   }
@@ -106,7 +106,7 @@ async function routeTicket(job: Job<RoutingJob>): Promise<string> {
         data: { suggestion: decision.lead, confidence: decision.confidence, matched: decision.matched.map((m) => m.name) },
       },
     ],
-  });
+  }, t);
   return 'parked';
 }
 

@@ -105,14 +105,15 @@ const STARTS_CLOCK = new Set(['dispatched', 'redispatched', 'arbitrated']);
  * clock for the new unit, a redo sets a new resolve limit. Timers are
  * scheduled after the write (and rebuilt by reconcile if that fails).
  * `opts.systemActor` names an automatic actor (智能派单) in the history instead
- * of the role used for the rules; `opts.set` adds fields to the same write.
+ * of the role used for the rules; `opts.set` adds fields to the same write;
+ * `opts.complete` says `t` is the whole document (none of it projected away).
  */
 export async function applyCommand(
   t: TicketDoc,
   cmd: Command,
   by: Actor,
   at: Date,
-  opts: { systemActor?: HistoryEvent['actor']; set?: Record<string, unknown> } = {},
+  opts: { systemActor?: HistoryEvent['actor']; set?: Record<string, unknown>; complete?: boolean } = {},
 ): Promise<TicketDoc> {
   const change: Change = decide(t, cmd, by, at);
   const systemActor = opts.systemActor;
@@ -123,10 +124,12 @@ export async function applyCommand(
     : change.events.some((e) => e.type === 'redo') && t.deadlines
       ? await redoLimitChange(t, at)
       : null;
-  const updated = await applyTicketChange(t._id, { version: t.version, historyLength: t.history.length }, {
-    set: { ...change.set, ...(clock?.set ?? {}), ...(opts.set ?? {}) },
-    events: [...change.events, ...(clock?.events ?? [])],
-  });
+  const updated = await applyTicketChange(
+    t._id,
+    { version: t.version, historyLength: t.history.length },
+    { set: { ...change.set, ...(clock?.set ?? {}), ...(opts.set ?? {}) }, events: [...change.events, ...(clock?.events ?? [])] },
+    opts.complete ? t : undefined,
+  );
   if (clock) await scheduleTimersFor(updated);
   if (updated.status === 'closed') await rememberUnresolved(updated);
   return updated;

@@ -75,3 +75,27 @@ test('a change against a version the ticket never had is refused and leaves no c
   t.is(await TicketChange.countDocuments({ ticketId: id }), 0);
   await t.throwsAsync(applyTicketChange(new Types.ObjectId(), { version: 1, historyLength: 0 }, { events: [] }), { message: /不存在/ });
 });
+
+test('a change given the whole ticket answers what the store now holds; a stale base gets 409 like any other', async (t) => {
+  const tk = await newTicket();
+  const id = new Types.ObjectId(tk.id);
+  const base = (await Ticket.findById(id).lean())!;
+  const after = await applyTicketChange(
+    id,
+    { version: 1, historyLength: base.history.length },
+    { set: { status: 'manual', routing: { decision: 'park', explanation: ['规则不一致'] } }, events: [{ at: new Date(), type: 'routing_parked', actor: { id: null, name: '智能派单', role: 'system' }, note: '转人工' }] },
+    base as never,
+  );
+  const stored = (await Ticket.findById(id).lean())!;
+  t.is(after.version, stored.version);
+  t.is(after.status, stored.status);
+  t.deepEqual(after.routing, stored.routing as never);
+  t.is(after.updatedAt.getTime(), stored.updatedAt.getTime());
+  t.deepEqual(after.history.map((h) => [h.seq, h.type]), stored.history.map((h) => [h.seq, h.type]));
+  t.is(after.number, stored.number, 'fields the change did not touch come from the base');
+  await t.throwsAsync(
+    applyTicketChange(id, { version: 1, historyLength: base.history.length }, { set: { status: 'new' }, events: [] }, base as never),
+    { instanceOf: AppError, message: /已被他人修改/ },
+  );
+  t.is((await Ticket.findById(id).lean())!.status, 'manual');
+});
