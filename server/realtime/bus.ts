@@ -25,6 +25,7 @@ export function installTicketPublisher(p: EventPublisher): () => void {
 const KNOWN: ReadonlySet<string> = new Set<TicketEventType>([
   'created', 'parked', 'dispatched', 'accepted', 'contacted', 'noted', 'return_requested', 'return_decided', 'co_reported',
   'replied', 'reviewed', 'callback', 'closed', 'merged', 'warning', 'overdue', 'escalated', 'extension_requested', 'extension_decided',
+  'supervised',
 ]);
 const ALIASES: Record<string, TicketEventType> = {
   routing_parked: 'parked',

@@ -33,6 +33,8 @@ export type TicketEventType =
   | 'escalated'
   | 'extension_requested'
   | 'extension_decided'
+  /** 督办: a manager supervised an overdue ticket. */
+  | 'supervised'
   /** Any other recorded change: the console re-reads the ticket. */
   | 'changed';
 

@@ -38,7 +38,7 @@ export interface Recipient {
 export interface Notification {
   /** Unique per occurrence (ticket, deadline version, milestone, level or extension request). */
   key: string;
-  kind: 'time_limit' | 'extension_requested' | 'extension_decided';
+  kind: 'time_limit' | 'extension_requested' | 'extension_decided' | 'supervised';
   ticket: { id: string; number: string; title: string | null; unitId: string | null; unitName: string | null };
   level?: EscalationLevel;
   milestone?: string;

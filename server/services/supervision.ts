@@ -19,7 +19,7 @@ export async function notifySupervised(t: TicketDoc, by: Viewer): Promise<void> 
     const n: Notification = {
       key: `${t._id.toHexString()}:supervised:${event.seq}`,
       // notify.ts names the kinds it was written for; a supervision order is one more.
-      kind: 'supervised' as Notification['kind'],
+      kind: 'supervised',
       ticket: { id: t._id.toHexString(), number: t.number, title: t.title ?? null, unitId: t.lead.unitId, unitName: t.lead.unitName ?? null },
       title: `督办：工单 ${t.number}`,
       text: `${by.name}督办工单 ${t.number}${t.title ? `「${t.title}」` : ''}：${event.note ?? ''}`,

@@ -24,7 +24,7 @@ const ESCALATION: Partial<Record<TicketEvent['type'], { title: MessageKey; text:
   escalated: { title: 'toastEscalated', text: 'toastEscalatedText', type: 'error' },
 };
 /** Events after which this user may have a new notice. */
-const NOTICE_EVENTS = new Set<string>(['warning', 'overdue', 'escalated', 'extension_requested', 'extension_decided', 'changed']);
+const NOTICE_EVENTS = new Set<string>(['warning', 'overdue', 'escalated', 'extension_requested', 'extension_decided', 'supervised', 'changed']);
 
 /**
  * The header's notices (GET /api/v1/notices: time limits, extensions, 督办
