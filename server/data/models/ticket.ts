@@ -106,6 +106,10 @@ ticketSchema.index({ searchTokens: 1 });
 // Caller history and duplicate hints at intake.
 ticketSchema.index({ 'caller.phone': 1, createdAt: -1 });
 ticketSchema.index({ mergedInto: 1 });
+// The board's on-time rates read tickets changed or due in the period (MongoDB; FerretDB scans).
+ticketSchema.index({ updatedAt: 1 });
+ticketSchema.index({ 'deadlines.resolve.dueAt': 1 });
+ticketSchema.index({ 'deadlines.accept.dueAt': 1 });
 
 export type TicketDoc = TicketRecord;
 export const Ticket = model<TicketRecord>('Ticket', ticketSchema);
