@@ -14,7 +14,7 @@ const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 /** Bumped whenever the local patches below change, so an old build is replaced. */
-const FERRETDB_PATCH = 'p2';
+const FERRETDB_PATCH = 'p3';
 export const FERRETDB_BIN = path.join(TOOLS_DIR, 'bin', `ferretdb-${FERRETDB_VERSION}-${FERRETDB_PATCH}`);
 
 function say(msg: string): void {
@@ -122,8 +122,9 @@ function patchIdLookup(src: string): void {
  * and decoded every document of the collection. The handlers re-apply the
  * whole filter to what the backend returns (backends may return a superset),
  * so narrowing by `_id` in SQL is always safe: this pushes down the `_id`
- * equality of any filter that has one, and an `_id` `$in` of up to 500
- * strings or ObjectIds.
+ * equality of any filter that has one, an `_id` `$in` of up to 500 strings or
+ * ObjectIds, and an `_id` range of ObjectIds (they begin with their creation
+ * time, so "tickets created since" is a range: the routing reconcile).
  */
 function patchIdPushdown(src: string): void {
   const file = path.join(src, 'internal', 'backends', 'sqlite', 'collection.go');
@@ -147,6 +148,9 @@ function patchIdPushdown(src: string): void {
 \t\t\tif in, ok := idInValues(v); ok {
 \t\t\t\twhereClause = fmt.Sprintf(\` WHERE %s IN (%s)\`, metadata.IDColumn, strings.TrimSuffix(strings.Repeat("?, ", len(in)), ", "))
 \t\t\t\targs = in
+\t\t\t} else if cond, rargs, ok := idRange(v); ok {
+\t\t\t\twhereClause = \` WHERE \` + cond
+\t\t\t\targs = rargs
 \t\t\t}
 \t\t}
 \t}
@@ -188,12 +192,38 @@ func idInValues(d *types.Document) ([]any, bool) {
 \t}
 \treturn args, true
 }
+
+// idRange returns the SQL condition of {$gt|$gte|$lt|$lte: ObjectId ...}: ObjectIds order by creation time (hotline patch p2).
+func idRange(d *types.Document) (string, []any, bool) {
+\tops := map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+\tseen := map[string]bool{}
+\tvar conds []string
+\tvar args []any
+\tfor _, k := range d.Keys() {
+\t\top, known := ops[k]
+\t\tif !known || seen[k] {
+\t\t\treturn "", nil, false
+\t\t}
+\t\tseen[k] = true
+\t\tid, isID := must.NotFail(d.Get(k)).(types.ObjectID)
+\t\tif !isID {
+\t\t\treturn "", nil, false
+\t\t}
+\t\tconds = append(conds, fmt.Sprintf("%s %s ?", metadata.IDColumn, op))
+\t\targs = append(args, string(must.NotFail(sjson.MarshalSingleValue(id))))
+\t}
+\tif len(conds) == 0 {
+\t\treturn "", nil, false
+\t}
+\treturn strings.Join(conds, " AND "), args, true
+}
 `;
   // explain reports the same pushdown, which is how the service tells a patched FerretDB from a stock one (server/data/db.ts).
   const explainFrom = from.replace('\t\tcase string, types.ObjectID:\n', '\t\tcase string, types.ObjectID:\n\t\t\tfilterPushdown = true\n');
   const explainTo = to
     .replace('\t\tcase string, types.ObjectID:\n', '\t\tcase string, types.ObjectID:\n\t\t\tfilterPushdown = true\n')
-    .replace('\t\t\tif in, ok := idInValues(v); ok {\n', '\t\t\tif in, ok := idInValues(v); ok {\n\t\t\t\tfilterPushdown = true\n');
+    .replace('\t\t\tif in, ok := idInValues(v); ok {\n', '\t\t\tif in, ok := idInValues(v); ok {\n\t\t\t\tfilterPushdown = true\n')
+    .replace('\t\t\t} else if cond, rargs, ok := idRange(v); ok {\n', '\t\t\t} else if cond, rargs, ok := idRange(v); ok {\n\t\t\t\tfilterPushdown = true\n');
   if (!before.includes(explainFrom)) throw new Error(`FerretDB source changed: the _id pushdown of Explain was not found in ${file}`);
   const out = before.replace(from, to).replace(explainFrom, explainTo) + helpers;
   if (!out.includes('\t"strings"\n')) throw new Error(`FerretDB source changed: ${file} no longer imports strings`);
@@ -268,7 +298,8 @@ export async function startFerretdb(opts: { dir: string; port: number; quiet?: b
       `--state-dir=${opts.dir}`,
       `--listen-addr=127.0.0.1:${opts.port}`,
       '--telemetry=disable',
-      '--debug-addr=-',
+      // Set FERRETDB_DEBUG_ADDR (e.g. 127.0.0.1:8088) to profile FerretDB with `go tool pprof`.
+      `--debug-addr=${process.env.FERRETDB_DEBUG_ADDR ?? '-'}`,
       '--log-level=warn',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -5,11 +5,23 @@ import { getWorkerContext } from './context.ts';
 import { reconcileTimersJob } from './timers.ts';
 import { retrainClassifier } from '../server/services/classifier.ts';
 
+/**
+ * When this process last finished a routing reconcile. The first run of a
+ * process looks at every ticket; later ones at those created since the last
+ * run (with a margin): a Redis outage stops the reconcile jobs too, so the
+ * run after it still covers the whole outage.
+ */
+let routingReconciledAt: number | null = null;
+const RECONCILE_MARGIN_MS = 10 * 60_000;
+
 /** Periodic housekeeping jobs (scheduled by workers/main.ts). */
 export async function maintenanceProcessor(job: Job): Promise<unknown> {
   switch (job.name) {
     case 'reconcile-routing': {
-      const res = await reconcileRouting(getWorkerContext().routingQueue);
+      const startedAt = Date.now();
+      const since = routingReconciledAt === null ? undefined : new Date(routingReconciledAt - RECONCILE_MARGIN_MS);
+      const res = await reconcileRouting(getWorkerContext().routingQueue, since ? { since } : {});
+      routingReconciledAt = startedAt;
       if (res.enqueued) logger.info(res, 'reconcile: enqueued tickets missed while Redis was away');
       return res;
     }

@@ -36,6 +36,7 @@ test('the service sees that {_id, field} filters use the _id index here', async 
   t.true(await idFiltersUseIndex());
   t.regex(await plan({ _id: ids[0], version: 0 }), /SEARCH .* USING INDEX/);
   t.regex(await plan({ _id: { $in: ids.slice(0, 5) } }), /SEARCH .* USING INDEX/);
+  t.regex(await plan({ _id: { $gte: ids[3] }, status: 'new' }), /SEARCH .* USING INDEX/);
   t.regex(await plan({ kind: 'odd' }), /SCAN/, 'other filters still scan (nothing else is patched)');
 });
 
@@ -57,4 +58,15 @@ test('_id $in answers exactly the listed documents, with or without further cond
   // Strings and ObjectIds may mix; a list with anything else is left to the full filter (no pushdown).
   t.is((await col().find({ _id: { $in: ['a:1', ids[0]!] } }).toArray()).length, 2);
   t.is((await col().find({ _id: { $in: [{ x: 1 }] } } as never).toArray()).length, 0);
+});
+
+test('an _id range of ObjectIds (created since) answers exactly the documents in it', async (t) => {
+  const sorted = [...ids].sort((x, y) => x.toHexString().localeCompare(y.toHexString()));
+  const from = sorted[10]!;
+  const to = sorted[20]!;
+  const got = await col().find({ _id: { $gte: from, $lt: to } }).toArray();
+  t.deepEqual(got.map((d) => String(d._id)).sort(), sorted.slice(10, 20).map(String));
+  const odd = await col().find({ _id: { $gt: from }, kind: 'odd' }).toArray();
+  t.deepEqual(odd.map((d) => String(d._id)).sort(), sorted.slice(11).filter((id) => ids.indexOf(id) % 2 === 1).map(String).sort());
+  t.is((await col().find({ _id: { $gt: sorted.at(-1)! } }).toArray()).length, 0, 'string ids are not ObjectIds: never in an ObjectId range');
 });
