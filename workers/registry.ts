@@ -16,7 +16,8 @@ export interface Registration {
 }
 
 export const REGISTRY: Record<QueueName, Registration> = {
-  [QUEUES.routing]: { processor: routingProcessor, concurrency: 16, jobNames: ['route'] },
+  // Routing waits on the store, not the CPU: many jobs in flight share group-committed claims and batched reads.
+  [QUEUES.routing]: { processor: routingProcessor, concurrency: 32, jobNames: ['route'] },
   [QUEUES.maintenance]: { processor: maintenanceProcessor, concurrency: 1, jobNames: ['reconcile-routing', 'reconcile-timers', 'retrain-classifier'] },
   [QUEUES.timers]: { processor: timersProcessor, concurrency: 8, jobNames: ['fire'] },
   [QUEUES.notifications]: { processor: notificationsProcessor, concurrency: 8, jobNames: ['deliver'] },
