@@ -52,8 +52,10 @@ export interface TimerJob {
 export const TIMER_JOB_OPTIONS: JobsOptions = {
   attempts: 20,
   backoff: { type: 'exponential', delay: 1000 },
-  // Whether a level fired is recorded on the ticket, not in Redis: finished jobs need not stay.
-  removeOnComplete: true,
+  // Whether a level fired is recorded on the ticket. A finished job stays an hour: the reconcile
+  // sweep (every 10 min) reads it to drop the timer from the schedule, so the firing path writes
+  // nothing more to MongoDB, and an add of the same id meanwhile is ignored.
+  removeOnComplete: { age: 3600 },
   removeOnFail: true,
 };
 

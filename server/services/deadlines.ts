@@ -180,7 +180,10 @@ export async function redoLimitChange(t: Pick<TicketDoc, 'deadlines'> & Partial<
 //    version, the timers still to act on. Written before the ticket change that
 //    sets the deadlines (a crash in between leaves an entry for a version the
 //    ticket never reached; its timers find that out and drop it), again from
-//    the ticket after the change, and trimmed by every timer that runs.
+//    the ticket after the change. A timer that finished is dropped from it by
+//    the next sweep, which sees its finished job (kept an hour): the firing
+//    path itself writes only the ticket (FerretDB serialises its work, and at
+//    the 09:00 peak every write on that path costs throughput).
 //  - Redis holds a delayed job only for timers due within the horizon (2 h).
 //    A dispatch adds those at once; the reconcile sweep reads the schedule
 //    (small documents, never the tickets) and adds every job missing from the
@@ -242,10 +245,10 @@ async function writeSchedule(ticketId: Types.ObjectId, version: number, timers: 
 }
 
 /**
- * After a timer ran: keep what is left of the entry (never re-creating a
- * dropped one). Two timers of one ticket trimming at once may put back a key
- * the other removed (updates are not isolated on FerretDB): that timer then
- * runs once more, finds its level recorded and trims again.
+ * Keep what is left of an entry (never re-creating a dropped one). Two
+ * writers trimming one entry at once may put back a key the other removed
+ * (updates are not isolated on FerretDB): that timer then runs once more,
+ * finds its level recorded, and the next sweep drops it again.
  */
 async function trimSchedule(ticketId: Types.ObjectId, version: number, timers: readonly Pick<StoredTimer, 'key' | 'fireAt'>[]): Promise<void> {
   const _id = timerScheduleId(ticketId.toHexString(), version);
@@ -355,7 +358,8 @@ interface TimerRun {
  * the next ticket version lets one writer through, the others re-read and
  * find the level recorded. Notification delivery is idempotent, so it is
  * repeated when the level is found already recorded (a crash in between).
- * Either way the schedule entry keeps only what is left to do.
+ * A fired level leaves the schedule entry to the sweep; a met milestone, a
+ * clock that cannot run again or an outdated version settle it here.
  */
 async function runTimer(job: TimerJob, opts: { now: () => Date; onTime: boolean }): Promise<TimerRun> {
   const id = new Types.ObjectId(job.ticketId);
@@ -384,7 +388,6 @@ async function runTimer(job: TimerJob, opts: { now: () => Date; onTime: boolean 
       await sleep(50 + Math.random() * 150);
       continue;
     }
-    await trimSchedule(t._id, job.version, scheduledTimers(updated)).catch((err) => logger.warn({ err: (err as Error).message }, 'timer schedule not trimmed'));
     await notifyLevel(updated, job);
     return { result: 'fired' };
   }
@@ -402,6 +405,8 @@ async function settleSkip(t: TicketDoc, job: TimerJob, reason: string, now: numb
   const left = scheduledTimers(t);
   // The clock stopped for now (a return asked) but may run again under this version: look again later.
   if (reason === 'not_running' && left.some((x) => x.key === key)) return { result: reason, retryAt: now + RECHECK_STOPPED_MS };
+  // Done for this key only: the sweep drops it from the entry when it sees the finished job.
+  if (reason === 'already_fired' || reason === 'unknown_timer') return { result: reason };
   const metMilestone = reason === 'met' ? job.milestone : null;
   await trimSchedule(t._id, job.version, left.filter((x) => x.key !== key && x.milestone !== metMilestone));
   return { result: reason };
@@ -493,9 +498,12 @@ export async function timerProcessor(job: Job<TimerJob>, token?: string): Promis
 export interface ReconcileResult {
   /** Schedule entries with a timer in the window. */
   tickets: number;
-  /** Timers in the window (each should have its job). */
+  /** Timers in the window (each should have its job, or have finished). */
   timers: number;
+  /** Their job is there, waiting for its instant (or running). */
   present: number;
+  /** Their job finished: dropped from the schedule now. */
+  finished: number;
   added: number;
   /** Added with their instant already passed: they fire at once. */
   late: number;
@@ -513,12 +521,16 @@ async function redisOf(queue: Queue): Promise<Redis> {
   return (queue.getBackend() as unknown as { client: Promise<Redis> }).client;
 }
 
+type SweptEntry = Pick<TimerScheduleRecord, '_id' | 'ticketId' | 'version' | 'keys' | 'at'>;
+type Candidate = { entry: SweptEntry; ticketId: string; version: number; key: string; milestone: Milestone; level: EscalationLevel; fireAt: Date };
+
 /**
  * The sweep: every timer of the schedule due within the horizon gets its job
  * if it has none (after a Redis flush: all of them; otherwise those that
- * entered the window since the last sweep). Instants already passed fire at
- * once, late, and once. Reads only the schedule entries, in batches; the
- * Redis side is pipelined (EXISTS) and bulk (addBulk) and overlaps the reads.
+ * entered the window since the last sweep), and timers whose job finished are
+ * dropped from the schedule. Instants already passed fire at once, late, and
+ * once. Reads only the schedule entries, in batches; the Redis side is
+ * pipelined (one HMGET per timer) and bulk (addBulk), overlapping the reads.
  * `ifDue` (the scheduled job): skip while Redis says the window is armed at
  * least (horizon - SWEEP_EVERY_MS) ahead; a flush removes that marker.
  */
@@ -532,38 +544,46 @@ export async function reconcileTimers(
   const batch = opts.batch ?? 5000;
   const client = await redisOf(queue);
   const until = now() + horizonMs;
-  const result: ReconcileResult = { tickets: 0, timers: 0, present: 0, added: 0, late: 0, ms: 0, until };
+  const result: ReconcileResult = { tickets: 0, timers: 0, present: 0, finished: 0, added: 0, late: 0, ms: 0, until };
   if (opts.ifDue) {
     const armed = Number(await client.get(queue.toKey(ARMED_UNTIL)));
     if (armed && armed - now() > horizonMs - SWEEP_EVERY_MS) return { ...result, skipped: true, ms: Math.round(performance.now() - started) };
   }
 
-  type Candidate = { ticketId: string; version: number; milestone: Milestone; level: EscalationLevel; fireAt: Date };
   const arm = async (list: Candidate[]) => {
+    result.timers += list.length;
     const pipe = client.pipeline();
-    for (const c of list) pipe.exists(queue.toKey(timerJobId(c.ticketId, c.version, c.milestone, c.level)));
-    const exists = (await pipe.exec()) ?? [];
-    let missing = list.filter((_, i) => exists[i]?.[1] !== 1);
-    result.present += list.length - missing.length;
+    for (const c of list) pipe.hmget(queue.toKey(timerJobId(c.ticketId, c.version, c.milestone, c.level)), 'timestamp', 'finishedOn');
+    const states = ((await pipe.exec()) ?? []).map(([, v]) => v as (string | null)[] | null);
+    let missing: Candidate[] = [];
+    const finished: Candidate[] = [];
+    list.forEach((c, i) => {
+      const [timestamp, finishedOn] = states[i] ?? [null, null];
+      if (!timestamp) missing.push(c);
+      else if (finishedOn) finished.push(c);
+      else result.present++;
+    });
     const at = Date.now();
-    // A timer due now whose job is gone may just have run (and trimmed its entry after this sweep read it): re-read those entries.
+    // A timer due now whose job is gone may have finished and been dropped from its entry after this sweep read it: re-read those entries.
     const due = missing.filter((c) => c.fireAt.getTime() <= at);
     if (due.length) {
       const still = new Set<string>();
-      const ids = [...new Set(due.map((c) => timerScheduleId(c.ticketId, c.version)))];
+      const ids = [...new Set(due.map((c) => c.entry._id))];
       for (let i = 0; i < ids.length; i += 500) {
         for await (const e of schedules().find({ _id: { $in: ids.slice(i, i + 500) } }, { projection: { keys: 1 } })) {
-          for (const k of e.keys) still.add(`${e._id}:${k}`);
+          for (const k of e.keys) still.add(`${e._id}|${k}`);
         }
       }
-      const kept = new Set(due.filter((c) => still.has(`${timerScheduleId(c.ticketId, c.version)}:${c.milestone}.${c.level}`)));
+      const kept = new Set(due.filter((c) => still.has(`${c.entry._id}|${c.key}`)));
       missing = missing.filter((c) => c.fireAt.getTime() > at || kept.has(c));
-      result.present += due.length - kept.size;
+      result.finished += due.length - kept.size;
     }
     const jobs = missing.map((c) => timerJob(c.ticketId, c.version, c, at));
     for (let i = 0; i < jobs.length; i += 5000) await queue.addBulk(jobs.slice(i, i + 5000));
     result.added += jobs.length;
     result.late += jobs.filter((j) => j.opts.delay === 0).length;
+    if (finished.length) await dropFinished(finished);
+    result.finished += finished.length;
   };
 
   let candidates: Candidate[] = [];
@@ -576,25 +596,39 @@ export async function reconcileTimers(
     for (let i = 0; i < e.keys.length; i++) {
       const fireAt = new Date(e.at[i]!);
       if (fireAt.getTime() > until) continue;
-      const [milestone, level] = e.keys[i]!.split('.') as [Milestone, EscalationLevel];
-      candidates.push({ ticketId, version: e.version, milestone, level, fireAt });
+      const key = e.keys[i]!;
+      const [milestone, level] = key.split('.') as [Milestone, EscalationLevel];
+      candidates.push({ entry: e, ticketId, version: e.version, key, milestone, level, fireAt });
       any = true;
     }
     if (any) result.tickets++;
     if (candidates.length >= batch) {
       await inFlight;
-      const list = candidates;
+      inFlight = arm(candidates);
       candidates = [];
-      result.timers += list.length;
-      inFlight = arm(list);
     }
   }
   await inFlight;
-  result.timers += candidates.length;
   await arm(candidates);
   await client.set(queue.toKey(ARMED_UNTIL), String(until));
   result.ms = Math.round(performance.now() - started);
   return result;
+}
+
+/** Drop timers whose job finished from their entries, as the sweep read them (one write per entry). */
+async function dropFinished(finished: Candidate[]): Promise<void> {
+  const byEntry = new Map<string, { entry: SweptEntry; keys: Set<string> }>();
+  for (const c of finished) {
+    const slot = byEntry.get(c.entry._id) ?? { entry: c.entry, keys: new Set<string>() };
+    slot.keys.add(c.key);
+    byEntry.set(c.entry._id, slot);
+  }
+  const ops: import('mongodb').AnyBulkWriteOperation<TimerScheduleRecord>[] = [];
+  for (const { entry, keys } of byEntry.values()) {
+    const fields = scheduleFields(entry.keys.flatMap((key, i) => (keys.has(key) ? [] : [{ key, fireAt: entry.at[i]! }])));
+    ops.push(fields ? { updateOne: { filter: { _id: entry._id }, update: { $set: fields } } } : { deleteOne: { filter: { _id: entry._id } } });
+  }
+  for (let i = 0; i < ops.length; i += 1000) await schedules().bulkWrite(ops.slice(i, i + 1000), { ordered: false });
 }
 
 export interface RebuildResult {
