@@ -4,23 +4,17 @@
  * isolated stores. Screenshots go to test-results/ (look at them).
  */
 import test from 'ava';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/ensure-chromium.ts';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, login, newContext, shot } from '../helpers/browser.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/harness.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = path.join(ROOT, 'test-results');
 
 let app: TestApp;
 let browser: Browser;
 
 test.before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   app = await startTestApp({ workers: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
 test.after.always(async () => {
@@ -28,23 +22,8 @@ test.after.always(async () => {
   await app?.stop();
 });
 
-async function newContext(): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  ctx.setDefaultTimeout(10_000);
-  return ctx;
-}
 
-async function login(page: Page, username: string): Promise<void> {
-  await page.goto(`${app.url}/`);
-  await page.locator('#login-username').fill(username);
-  await page.locator('#login-password').fill(app.fx.password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.locator('[data-testid="live-status"][data-connected="yes"]').waitFor();
-}
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 test.serial('an operator logs a call; the dispatcher sees it in the manual queue without reload and dispatches it', async (t) => {
   const phone = '13912345678';
@@ -56,17 +35,17 @@ test.serial('an operator logs a call; the dispatcher sees it in the manual queue
   });
   t.is(earlier.status, 201);
 
-  const dispCtx = await newContext();
-  const opCtx = await newContext();
+  const dispCtx = await newContext(browser);
+  const opCtx = await newContext(browser);
   try {
     const disp = await dispCtx.newPage();
-    await login(disp, 'disp');
+    await login(app, disp, 'disp');
     await disp.waitForURL(/\/queue$/);
     await disp.getByText('人工派单队列').waitFor();
     await shot(disp, '01-dispatcher-queue-empty');
 
     const operator = await opCtx.newPage();
-    await login(operator, 'op');
+    await login(app, operator, 'op');
     await operator.waitForURL(/\/call$/);
     // Keyboard-first: the phone field has the focus (once the lazily loaded page is there).
     await operator.locator('#call-phone:focus').waitFor();
@@ -135,11 +114,11 @@ test.serial('a unit handler cannot open another unit’s ticket; its own unit ca
   const d = await app.api('POST', `/api/v1/tickets/${ticket.id}/actions/dispatch`, { token: disp, body: { version: v, leadUnitId: 'dist-a' } });
   t.is(d.status, 200);
 
-  const otherCtx = await newContext();
-  const ownCtx = await newContext();
+  const otherCtx = await newContext(browser);
+  const ownCtx = await newContext(browser);
   try {
     const other = await otherCtx.newPage();
-    await login(other, 'h-b');
+    await login(app, other, 'h-b');
     await other.waitForURL(/\/inbox$/);
     await other.goto(`${app.url}/tickets`);
     await other.locator('[data-testid="ticket-table"]').waitFor();
@@ -150,7 +129,7 @@ test.serial('a unit handler cannot open another unit’s ticket; its own unit ca
     await shot(other, '05-handler-forbidden');
 
     const own = await ownCtx.newPage();
-    await login(own, 'h-a');
+    await login(app, own, 'h-a');
     await own.goto(`${app.url}/tickets/${ticket.id}`);
     await own.locator('[data-testid="ticket-detail"]').getByText('东湖区某工地夜间施工噪音扰民').waitFor();
     const text = await own.locator('[data-testid="ticket-detail"]').innerText();
@@ -182,10 +161,10 @@ test.serial('a unit handler sees a dispatched ticket in the inbox, accepts it an
     return r.body.ticket.status === 'manual' ? r.body.ticket.version : null;
   });
 
-  const ctx = await newContext();
+  const ctx = await newContext(browser);
   try {
     const page = await ctx.newPage();
-    await login(page, 'h-a');
+    await login(app, page, 'h-a');
     await page.waitForURL(/\/inbox$/);
     await page.locator('[data-testid="inbox-table"]').waitFor();
 
@@ -249,11 +228,11 @@ test.serial('the inbox row turns amber at the warning instant and red at the dea
   t.truthy(ticket, 'the ticket dispatched in the earlier test');
   const accept = ticket.deadlines.accept as { dueAt: string; warningAt: string };
 
-  const ctx = await newContext();
+  const ctx = await newContext(browser);
   try {
     const page = await ctx.newPage();
     await page.clock.install();
-    await login(page, 'h-a');
+    await login(app, page, 'h-a');
     await page.waitForURL(/\/inbox$/);
     const row = page.locator('[data-testid="inbox-table"] tr', { hasText: '夜间施工噪音' });
     const left = row.locator('[data-testid="time-left"]');

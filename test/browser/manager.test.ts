@@ -5,24 +5,18 @@
  * Screenshots: test-results/mgr-*.png (look at them).
  */
 import test from 'ava';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/ensure-chromium.ts';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, login, newContext, shot } from '../helpers/browser.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/harness.ts';
 import { DEFAULT_TIME_LIMIT_RULES } from '../../server/domain/time-limits.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = path.join(ROOT, 'test-results');
 
 let app: TestApp;
 let browser: Browser;
 
 test.before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   app = await startTestApp({ workers: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
   // 特急 tickets get a 2-second accept limit: deadlines really pass during the test and the timers really fire.
   const admin = await app.login('admin');
   const current = await app.api('GET', '/api/v1/time-limits/policies', { token: admin });
@@ -38,24 +32,8 @@ test.after.always(async () => {
   await app?.stop();
 });
 
-async function newContext(): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  ctx.setDefaultTimeout(10_000);
-  return ctx;
-}
 
-async function login(page: Page, username: string): Promise<void> {
-  await page.goto(`${app.url}/`);
-  await page.locator('#login-username').fill(username);
-  await page.locator('#login-password').fill(app.fx.password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.locator('[data-testid="live-status"][data-connected="yes"]').waitFor();
-}
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(400); // animations (counters, modals) settle
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 interface T {
   id: string;
@@ -112,12 +90,12 @@ test.serial('the manager board follows tickets logged, dispatched and accepted i
   await new Promise((r) => setTimeout(r, 2500));
   await act('h-a', late, 'accept');
 
-  const mgrCtx = await newContext();
-  const opCtx = await newContext();
-  const hCtx = await newContext();
+  const mgrCtx = await newContext(browser);
+  const opCtx = await newContext(browser);
+  const hCtx = await newContext(browser);
   try {
     const mgr = await mgrCtx.newPage();
-    await login(mgr, 'mgr');
+    await login(app, mgr, 'mgr');
     await mgr.waitForURL(/\/board$/);
     await mgr.locator('[data-testid="manager-board"]').waitFor();
     const manual0 = await count(mgr, 'manual');
@@ -128,7 +106,7 @@ test.serial('the manager board follows tickets logged, dispatched and accepted i
 
     // An operator logs a call in another browser: the routing worker parks it, the board counts it.
     const op = await opCtx.newPage();
-    await login(op, 'op');
+    await login(app, op, 'op');
     await op.waitForURL(/\/call$/);
     await op.keyboard.type('13655557777');
     await op.locator('#call-type').focus();
@@ -152,7 +130,7 @@ test.serial('the manager board follows tickets logged, dispatched and accepted i
     await unitRow.waitFor();
 
     const h = await hCtx.newPage();
-    await login(h, 'h-a1');
+    await login(app, h, 'h-a1');
     await h.waitForURL(/\/inbox$/);
     await h.locator('[data-testid="inbox-table"] tr', { hasText: '垃圾清运不及时' }).click();
     await h.locator('[data-testid="act-accept"]').click();
@@ -176,14 +154,14 @@ test.serial('the manager board follows tickets logged, dispatched and accepted i
 });
 
 test.serial('escalation notices and 督办: the handler is told at once; the manager supervises from the overdue list', async (t) => {
-  const mgrCtx = await newContext();
-  const hCtx = await newContext();
+  const mgrCtx = await newContext(browser);
+  const hCtx = await newContext(browser);
   try {
     const h = await hCtx.newPage();
-    await login(h, 'h-a1');
+    await login(app, h, 'h-a1');
     await h.waitForURL(/\/inbox$/);
     const mgr = await mgrCtx.newPage();
-    await login(mgr, 'mgr');
+    await login(app, mgr, 'mgr');
     await mgr.goto(`${app.url}/overdue`);
     await mgr.locator('[data-testid="overdue-table"]').waitFor();
 
@@ -233,10 +211,10 @@ test.serial('a manager approves an extension in the browser; the unit’s deadli
   t.is(req.status, 201);
   const dueBefore = req.body.ticket.deadlines.resolve.dueAt as string;
 
-  const ctx = await newContext();
+  const ctx = await newContext(browser);
   try {
     const mgr = await ctx.newPage();
-    await login(mgr, 'mgr');
+    await login(app, mgr, 'mgr');
     await mgr.locator('[data-testid="stat-extensions"]').click();
     await mgr.waitForURL(/\/extensions$/);
     const row = mgr.locator('[data-testid="extensions-table"] tr', { hasText: '老旧小区加装电梯' });
@@ -267,10 +245,10 @@ test.serial('a manager settles a dispatch dispute (仲裁) after two returns', a
   tk = await act('disp', tk, 'decide_return', { approve: true, reason: '同意退回，提交仲裁' });
   t.is(tk.status, 'arbitration');
 
-  const ctx = await newContext();
+  const ctx = await newContext(browser);
   try {
     const mgr = await ctx.newPage();
-    await login(mgr, 'mgr');
+    await login(app, mgr, 'mgr');
     await mgr.getByRole('link', { name: '派单仲裁' }).click();
     const row = mgr.locator('[data-testid="arbitration-table"] tr', { hasText: '河道漂浮垃圾' });
     await row.waitFor();
@@ -303,10 +281,10 @@ test.serial('a manager settles a dispatch dispute (仲裁) after two returns', a
 });
 
 test.serial('a unit handler cannot open the manager board: no menu entry, the page and the API refuse', async (t) => {
-  const ctx = await newContext();
+  const ctx = await newContext(browser);
   try {
     const page = await ctx.newPage();
-    await login(page, 'h-a');
+    await login(app, page, 'h-a');
     await page.waitForURL(/\/inbox$/);
     t.is(await page.locator('.app-header .nav a', { hasText: '管理看板' }).count(), 0);
     await page.goto(`${app.url}/board`);

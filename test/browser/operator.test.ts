@@ -6,26 +6,20 @@
  * test-results/op-*.png (look at them).
  */
 import test from 'ava';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/ensure-chromium.ts';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, login, newContext, shot } from '../helpers/browser.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/harness.ts';
 import { insertEntries } from '../../server/services/knowledge.ts';
 import { DEMO_KNOWLEDGE } from '../../scripts/seed/knowledge.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = path.join(ROOT, 'test-results');
 
 let app: TestApp;
 let browser: Browser;
 
 test.before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   app = await startTestApp({ workers: true });
   await insertEntries(DEMO_KNOWLEDGE, null);
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
 test.after.always(async () => {
@@ -33,24 +27,8 @@ test.after.always(async () => {
   await app?.stop();
 });
 
-async function newContext(): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  ctx.setDefaultTimeout(10_000);
-  return ctx;
-}
 
-async function login(page: Page, username: string): Promise<void> {
-  await page.goto(`${app.url}/`);
-  await page.locator('#login-username').fill(username);
-  await page.locator('#login-password').fill(app.fx.password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.locator('[data-testid="live-status"][data-connected="yes"]').waitFor();
-}
 
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.waitForTimeout(300); // let antd's open/close animations finish
-  await page.screenshot({ path: path.join(SHOTS, `op-${name}.png`), fullPage });
-}
 
 const modalOpened = (page: Page) => page.waitForFunction("!document.querySelector('.ant-zoom-appear, .ant-zoom-enter')");
 
@@ -73,10 +51,10 @@ async function toCallback(phone: string, content: string, replyText: string): Pr
 }
 
 test.serial('an operator types a consultation, the knowledge base offers the answer, one click fills the direct answer', async (t) => {
-  const ctx = await newContext();
+  const ctx = await newContext(browser);
   try {
     const page = await ctx.newPage();
-    await login(page, 'op');
+    await login(app, page, 'op');
     await page.waitForURL(/\/call$/);
     await page.locator('#call-phone:focus').waitFor(); // the page is loaded on first visit
     await page.keyboard.type('13811112222');
@@ -88,14 +66,14 @@ test.serial('an operator types a consultation, the knowledge base offers the ans
     await hit.getByText('社保卡丢失了怎么挂失和补办？').waitFor();
     t.regex(await hit.innerText(), /匹配：.*社保卡/);
     t.regex(await hit.innerText(), /市人社局/);
-    await shot(page, '01-call-knowledge');
+    await shot(page, 'op-01-call-knowledge');
 
     await hit.locator('[data-testid="kb-use"]').click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     await modalOpened(page);
     t.regex(await dialog.locator('textarea').inputValue(), /先挂失.*市民中心/s, 'the answer is filled in, still editable');
-    await shot(page, '02-call-direct-answer');
+    await shot(page, 'op-02-call-direct-answer');
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
     await page.getByText(/已受理，工单编号/).waitFor();
 
@@ -118,10 +96,10 @@ test.serial('a known caller’s open ticket shows as a duplicate candidate; 并�
   })).body.ticket;
   await eventually(async () => ((await app.api('GET', `/api/v1/tickets/${open.id}`, { token: op })).body.ticket.status !== 'new' ? true : null));
 
-  const ctx = await newContext();
+  const ctx = await newContext(browser);
   try {
     const page = await ctx.newPage();
-    await login(page, 'op');
+    await login(app, page, 'op');
     await page.waitForURL(/\/call$/);
     await page.locator('#call-phone:focus').waitFor(); // the page is loaded on first visit
     await page.keyboard.type(phone);
@@ -135,7 +113,7 @@ test.serial('a known caller’s open ticket shows as a duplicate candidate; 并�
     await page.keyboard.type('柳岸小区3栋电梯还是停运，物业说在等配件，希望尽快修好');
     await page.waitForTimeout(700); // the candidates re-read with the text
     await candidate.waitFor();
-    await shot(page, '03-call-duplicate');
+    await shot(page, 'op-03-call-duplicate');
 
     await candidate.locator(`[data-testid="merge-${open.number}"]`).click();
     const confirm = page.locator('.ant-modal-confirm');
@@ -143,7 +121,7 @@ test.serial('a known caller’s open ticket shows as a duplicate candidate; 并�
     await modalOpened(page);
     t.regex(await confirm.innerText(), new RegExp(`与工单 ${open.number} 属同一诉求`));
     await confirm.locator('textarea').fill('同一部电梯停运');
-    await shot(page, '04-call-merge-confirm');
+    await shot(page, 'op-04-call-merge-confirm');
     await confirm.getByRole('button', { name: /并\s*入/ }).click();
     await page.getByText(new RegExp(`已并单：.*已并入 ${open.number}`)).waitFor();
     t.is(await page.locator('#call-phone').inputValue(), '', 'the form is cleared for the next call');
@@ -159,10 +137,10 @@ test.serial('a known caller’s open ticket shows as a duplicate candidate; 并�
 test.serial('the callback list is live; entering 满意 / 已解决 closes the ticket', async (t) => {
   const first = await toCallback('13833334444', '湖滨路18号门口下水道堵塞，污水漫到人行道上', '已安排市政养护疏通下水道，现场已清理干净。');
 
-  const ctx = await newContext();
+  const ctx = await newContext(browser);
   try {
     const page = await ctx.newPage();
-    await login(page, 'op');
+    await login(app, page, 'op');
     await page.locator('.app-header .nav a', { hasText: '回访' }).click();
     await page.waitForURL(/\/callbacks$/);
     const row = page.locator('[data-testid="callback-table"] tr', { hasText: first.number });
@@ -173,7 +151,7 @@ test.serial('the callback list is live; entering 满意 / 已解决 closes the t
     // Approved while the list is open: it appears without a reload.
     const second = await toCallback('13844445555', '湖光路公交站台顶棚破损漏雨', '已更换站台顶棚，恢复正常使用。');
     await page.locator('[data-testid="callback-table"] tr', { hasText: second.number }).waitFor();
-    await shot(page, '05-callback-list');
+    await shot(page, 'op-05-callback-list');
 
     await row.locator(`[data-testid="callback-${first.number}"]`).click();
     const dialog = page.getByRole('dialog');
@@ -181,7 +159,7 @@ test.serial('the callback list is live; entering 满意 / 已解决 closes the t
     await modalOpened(page);
     await dialog.getByText('满意', { exact: true }).click();
     await dialog.locator('textarea').fill('市民表示下水道已通，感谢及时处理。');
-    await shot(page, '06-callback-form');
+    await shot(page, 'op-06-callback-form');
     await dialog.getByRole('button', { name: /提\s*交/ }).click();
     await page.getByText(`已回访并办结：${first.number}`).waitFor();
     await row.waitFor({ state: 'detached' });
@@ -200,7 +178,7 @@ test.serial('the callback list is live; entering 满意 / 已解决 closes the t
     await dialog.getByText('不满意', { exact: true }).click();
     await dialog.getByText('未解决', { exact: true }).click();
     await dialog.locator('[data-testid="callback-unit-fault"]').click();
-    await shot(page, '07-callback-redo');
+    await shot(page, 'op-07-callback-redo');
     await dialog.getByRole('button', { name: /提\s*交/ }).click();
     await page.getByText(`已回访，退回重办：${second.number}`).waitFor();
     await row2.waitFor({ state: 'detached' });
@@ -213,14 +191,14 @@ test.serial('the callback list is live; entering 满意 / 已解决 closes the t
 });
 
 test.serial('an admin edits the knowledge base; the operators’ search follows', async (t) => {
-  const ctx = await newContext();
+  const ctx = await newContext(browser);
   try {
     const page = await ctx.newPage();
-    await login(page, 'admin');
+    await login(app, page, 'admin');
     await page.locator('.app-header .nav a', { hasText: '知识库' }).click();
     await page.waitForURL(/\/knowledge$/);
     await page.locator('[data-testid="kb-table"]').getByText('社保卡丢失了怎么挂失和补办？').waitFor();
-    await shot(page, '08-knowledge-admin', false);
+    await shot(page, 'op-08-knowledge-admin', false);
     await page.getByPlaceholder('筛选问题、关键词或答复').fill('公积金');
     await page.waitForTimeout(200);
     t.is(await page.locator('[data-testid="kb-table"] tbody tr').count(), 4, 'the three 公积金 entries and 居住证 (its answer names 公积金)');
@@ -238,7 +216,7 @@ test.serial('an admin edits the knowledge base; the operators’ search follows'
     }
     await dialog.locator('#kb-answer').fill('符合新国标的电动自行车，车主本人携带身份证、购车发票和产品合格证，到就近的交警车管服务站或指定销售网点办理登记，当场发放号牌，不收取费用。');
     await dialog.locator('#kb-source').fill('市交警支队');
-    await shot(page, '09-knowledge-edit');
+    await shot(page, 'op-09-knowledge-edit');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByText('已保存').waitFor();
     await page.locator('[data-testid="kb-table"]').getByText('电动自行车怎么上牌？').waitFor();
@@ -246,7 +224,7 @@ test.serial('an admin edits the knowledge base; the operators’ search follows'
     await page.locator('[data-testid="kb-trial"] input').fill('我买了辆电瓶车，去哪里上牌');
     await page.locator('[data-testid="kb-trial"] input').press('Enter');
     await page.getByText(/1\. 电动自行车怎么上牌？/).waitFor();
-    await shot(page, '10-knowledge-trial', false);
+    await shot(page, 'op-10-knowledge-trial', false);
 
     const r = await app.api('GET', `/api/v1/knowledge/search?q=${encodeURIComponent('电瓶车上牌')}`, { token: await app.login('op') });
     t.is(r.body.items[0]?.title, '电动自行车怎么上牌？');
