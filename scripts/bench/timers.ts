@@ -21,6 +21,9 @@
  *      (when the processor recorded it) minus the timer's instant stored on the
  *      ticket, read back from MongoDB; unfired timers count as late by the
  *      whole wait. p50/p99, and the same to job completion (after notices).
+ *   4. Capacity: BENCH_CAPACITY (2,000) more tickets whose accept warning is
+ *      already due, armed while the worker is paused; fires per second once
+ *      it resumes (the rate the precision run can sustain).
  * Writes bench-results/timers.json.
  */
 import os from 'node:os';
@@ -52,6 +55,7 @@ const SPREAD_SEC = Number(process.env.BENCH_SPREAD_SEC ?? 60);
 const LEAD_SEC = Number(process.env.BENCH_LEAD_SEC ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WAIT_SEC = Number(process.env.BENCH_WAIT_SEC ?? 180);
+const CAPACITY = Number(process.env.BENCH_CAPACITY ?? 2000);
 const HORIZON_MS = process.env.BENCH_HORIZON_H ? Number(process.env.BENCH_HORIZON_H) * 3600_000 : TIMER_HORIZON_MS;
 const REBUILD = process.env.BENCH_REBUILD !== '0';
 const SWEEP_DURING = process.env.BENCH_SWEEP_DURING === '1';
@@ -193,8 +197,24 @@ try {
   const until = start + (SPREAD_SEC + WAIT_SEC) * 1000;
   while (Date.now() < until && done.size < FIRING) await new Promise((r) => setTimeout(r, 500));
   await sweep;
-  await worker.close();
   const waited = Date.now() - start;
+  const doneLate = [...done.values()];
+
+  let firesPerSec: number | null = null;
+  if (CAPACITY > 0) {
+    await worker.pause();
+    const now2 = Date.now();
+    const burst = Array.from({ length: CAPACITY }, (_, i) => ticketDoc(TICKETS + FIRING + i, 'critical', new Date(now2 - 22.5 * 60_000 - 1000), 0));
+    await insertAll(Ticket.collection as never, burst);
+    await pool(burst, 16, (t) => scheduleTimersFor(t as unknown as TicketDoc, queue));
+    const before = done.size;
+    const t1 = performance.now();
+    worker.resume();
+    while (done.size < before + CAPACITY && performance.now() - t1 < WAIT_SEC * 1000) await new Promise((r) => setTimeout(r, 100));
+    firesPerSec = round(((done.size - before) * 1000) / (performance.now() - t1));
+    console.log(`  capacity: ${done.size - before} due timers fired at ${firesPerSec}/s (load ${load().join(' ')})`);
+  }
+  await worker.close();
 
   // Lateness as recorded on the tickets: the level's event against the ticket's own instant.
   const late: number[] = [];
@@ -207,7 +227,7 @@ try {
   });
   late.sort((a, b) => a - b);
   const unfired = late.filter((x) => x === waited).length;
-  const completed = [...done.values(), ...Array.from({ length: FIRING - done.size }, () => waited)].sort((a, b) => a - b);
+  const completed = [...doneLate, ...Array.from({ length: FIRING - doneLate.length }, () => waited)].sort((a, b) => a - b);
   const result = {
     pending,
     tickets: TICKETS,
@@ -223,6 +243,8 @@ try {
     minLateMs: round(late[0] ?? NaN),
     p50DoneLateMs: round(percentile(completed, 50)),
     p99DoneLateMs: round(percentile(completed, 99)),
+    firingRatePerSec: round(FIRING / SPREAD_SEC),
+    capacityFiresPerSec: firesPerSec,
     reconcileSec: round(rec.ms / 1000, 2),
     reconcileTimersAdded: rec.added,
     reconcileLate: rec.late,
