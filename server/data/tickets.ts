@@ -134,7 +134,8 @@ async function writeChange(
   const update = { $set: { ...c.set, version: c.version, updatedAt }, $addToSet: { history: { $each: c.events } } };
   // Top-level $set keys only: then the ticket after the change is the base with them replaced.
   if (base && !Object.keys(c.set).some((k) => k.includes('.'))) {
-    const res = await Ticket.updateOne(filter, update);
+    // timestamps: false — the schema's automatic updatedAt would differ from the one returned.
+    const res = await Ticket.updateOne(filter, update, { timestamps: false });
     if (res.matchedCount === 0) return null;
     const had = new Set(base.history.map((h) => h.seq));
     const added = (c.events as HistoryEvent[]).filter((e) => !had.has(e.seq)); // the claim numbered them
