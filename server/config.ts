@@ -42,7 +42,7 @@ const schema = z.object({
   TIMER_RECONCILE_INTERVAL_SEC: z.coerce.number().int().min(1).default(60),
   /** Webhook for time-limit notifications (HTTP POST JSON); unset = no webhook. */
   NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  /** When set, each webhook POST carries X-Hotline-Signature: sha256=<HMAC of the body>. */
+  /** When set, each webhook POST carries x-hotline-signature: t=<unix s>,v1=<HMAC-SHA256 of "t.body"> (verifyWebhook in services/notify.ts). */
   NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Delivery attempts of an outside notification (webhook, SMS) before it is recorded as failed. */
   NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
