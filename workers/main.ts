@@ -8,6 +8,7 @@ import { createQueue, QUEUES } from '../server/queue/queues.ts';
 import { reconcileRouting } from '../server/queue/reconcile.ts';
 import { REGISTRY, checkRegistry } from './registry.ts';
 import { setWorkerContext } from './context.ts';
+import { forgetRoutingReconcile } from './maintenance.ts';
 import { ClassifierModel } from '../server/data/models/index.ts';
 import { EventPublisher } from '../server/realtime/publish.ts';
 import { installTicketPublisher } from '../server/realtime/bus.ts';
@@ -43,27 +44,38 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
     return w;
   });
 
-  await maintenanceQueue.upsertJobScheduler(
-    'reconcile-routing',
-    { every: config.RECONCILE_INTERVAL_SEC * 1000 },
-    { name: 'reconcile-routing', opts: { removeOnComplete: 100, removeOnFail: 100 } },
-  );
+  // BullMQ keeps job schedulers in Redis: a Redis flush (or loss) deletes them. They are
+  // re-registered every minute (upserts are idempotent); finding them gone also means the
+  // routing jobs may be gone, so the next routing reconcile looks at every ticket again.
+  const ensureSchedulers = async () => {
+    if (!(await maintenanceQueue.getJobScheduler('reconcile-routing'))) forgetRoutingReconcile();
+    await maintenanceQueue.upsertJobScheduler(
+      'reconcile-routing',
+      { every: config.RECONCILE_INTERVAL_SEC * 1000 },
+      { name: 'reconcile-routing', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+    // The category classifier learns from the day's closed tickets every night.
+    await maintenanceQueue.upsertJobScheduler(
+      'retrain-classifier',
+      { pattern: '0 3 * * *', tz: 'Asia/Shanghai' },
+      { name: 'retrain-classifier', opts: { removeOnComplete: 30, removeOnFail: 30 } },
+    );
+    await maintenanceQueue.upsertJobScheduler(
+      'reconcile-timers',
+      { every: config.TIMER_RECONCILE_INTERVAL_SEC * 1000 },
+      { name: 'reconcile-timers', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+  };
+  await ensureSchedulers();
+  const schedulerCheck = setInterval(() => {
+    ensureSchedulers().catch((err: Error) => logger.debug({ err: err.message }, 'schedulers not checked (Redis away?)'));
+  }, 60_000);
+  schedulerCheck.unref();
 
   // A fresh installation gets its first classifier now rather than at night.
   if ((await ClassifierModel.countDocuments({})) === 0) {
     await maintenanceQueue.add('retrain-classifier', {}, { jobId: 'retrain-initial', removeOnComplete: true, removeOnFail: 30 });
   }
-  // The category classifier learns from the day's closed tickets every night.
-  await maintenanceQueue.upsertJobScheduler(
-    'retrain-classifier',
-    { pattern: '0 3 * * *', tz: 'Asia/Shanghai' },
-    { name: 'retrain-classifier', opts: { removeOnComplete: 30, removeOnFail: 30 } },
-  );
-  await maintenanceQueue.upsertJobScheduler(
-    'reconcile-timers',
-    { every: config.TIMER_RECONCILE_INTERVAL_SEC * 1000 },
-    { name: 'reconcile-timers', opts: { removeOnComplete: 100, removeOnFail: 100 } },
-  );
 
   // Right after Redis comes back, catch up at once rather than at the next scheduled sweep.
   let wasDown = false;
@@ -84,6 +96,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
 
   return {
     async stop() {
+      clearInterval(schedulerCheck);
       uninstallPublisher();
       await Promise.all(workers.map((w) => w.close()));
       await routingQueue.close();

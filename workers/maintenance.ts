@@ -14,6 +14,11 @@ import { retrainClassifier } from '../server/services/classifier.ts';
 let routingReconciledAt: number | null = null;
 const RECONCILE_MARGIN_MS = 10 * 60_000;
 
+/** Redis lost its jobs (schedulers found gone): the next routing reconcile looks at every ticket. */
+export function forgetRoutingReconcile(): void {
+  routingReconciledAt = null;
+}
+
 /** Periodic housekeeping jobs (scheduled by workers/main.ts). */
 export async function maintenanceProcessor(job: Job): Promise<unknown> {
   switch (job.name) {
