@@ -1,5 +1,5 @@
-import { Worker, type Job } from 'bullmq';
-import { loadConfig, ConfigError } from '../server/config.ts';
+import { Worker, type Job, type Queue } from 'bullmq';
+import { loadConfig, ConfigError, type Config } from '../server/config.ts';
 import { logger } from '../server/logger.ts';
 import { connectMongo, disconnectMongo } from '../server/data/db.ts';
 import '../server/data/models/index.ts';
@@ -13,6 +13,32 @@ import { ClassifierModel } from '../server/data/models/index.ts';
 import { EventPublisher } from '../server/realtime/publish.ts';
 import { installTicketPublisher } from '../server/realtime/bus.ts';
 import { closeTimeLimits, configureTimeLimits, reconcileTimers } from '../server/services/deadlines.ts';
+
+/**
+ * BullMQ keeps job schedulers in Redis: a Redis flush (or loss) deletes them.
+ * startWorkers re-registers them every minute (upserts are idempotent);
+ * finding them gone also means routing jobs may be gone, so the next routing
+ * reconcile looks at every ticket again.
+ */
+export async function ensureSchedulers(maintenanceQueue: Queue, config: Pick<Config, 'RECONCILE_INTERVAL_SEC' | 'TIMER_RECONCILE_INTERVAL_SEC'>): Promise<void> {
+  if (!(await maintenanceQueue.getJobScheduler('reconcile-routing'))) forgetRoutingReconcile();
+  await maintenanceQueue.upsertJobScheduler(
+    'reconcile-routing',
+    { every: config.RECONCILE_INTERVAL_SEC * 1000 },
+    { name: 'reconcile-routing', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
+  // The category classifier learns from the day's closed tickets every night.
+  await maintenanceQueue.upsertJobScheduler(
+    'retrain-classifier',
+    { pattern: '0 3 * * *', tz: 'Asia/Shanghai' },
+    { name: 'retrain-classifier', opts: { removeOnComplete: 30, removeOnFail: 30 } },
+  );
+  await maintenanceQueue.upsertJobScheduler(
+    'reconcile-timers',
+    { every: config.TIMER_RECONCILE_INTERVAL_SEC * 1000 },
+    { name: 'reconcile-timers', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
+}
 
 /** Start every queue processor and the schedulers. Returns a stop function. */
 export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
@@ -44,31 +70,9 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
     return w;
   });
 
-  // BullMQ keeps job schedulers in Redis: a Redis flush (or loss) deletes them. They are
-  // re-registered every minute (upserts are idempotent); finding them gone also means the
-  // routing jobs may be gone, so the next routing reconcile looks at every ticket again.
-  const ensureSchedulers = async () => {
-    if (!(await maintenanceQueue.getJobScheduler('reconcile-routing'))) forgetRoutingReconcile();
-    await maintenanceQueue.upsertJobScheduler(
-      'reconcile-routing',
-      { every: config.RECONCILE_INTERVAL_SEC * 1000 },
-      { name: 'reconcile-routing', opts: { removeOnComplete: 100, removeOnFail: 100 } },
-    );
-    // The category classifier learns from the day's closed tickets every night.
-    await maintenanceQueue.upsertJobScheduler(
-      'retrain-classifier',
-      { pattern: '0 3 * * *', tz: 'Asia/Shanghai' },
-      { name: 'retrain-classifier', opts: { removeOnComplete: 30, removeOnFail: 30 } },
-    );
-    await maintenanceQueue.upsertJobScheduler(
-      'reconcile-timers',
-      { every: config.TIMER_RECONCILE_INTERVAL_SEC * 1000 },
-      { name: 'reconcile-timers', opts: { removeOnComplete: 100, removeOnFail: 100 } },
-    );
-  };
-  await ensureSchedulers();
+  await ensureSchedulers(maintenanceQueue, config);
   const schedulerCheck = setInterval(() => {
-    ensureSchedulers().catch((err: Error) => logger.debug({ err: err.message }, 'schedulers not checked (Redis away?)'));
+    ensureSchedulers(maintenanceQueue, config).catch((err: Error) => logger.debug({ err: err.message }, 'schedulers not checked (Redis away?)'));
   }, 60_000);
   schedulerCheck.unref();
 

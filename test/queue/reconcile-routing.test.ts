@@ -5,6 +5,10 @@ import { startTestApp, type TestApp } from '../helpers/harness.ts';
 import { Ticket } from '../../server/data/models/index.ts';
 import { reconcileRouting } from '../../server/queue/reconcile.ts';
 import { routingJobId } from '../../server/queue/queues.ts';
+import { ensureSchedulers } from '../../workers/main.ts';
+import { maintenanceProcessor } from '../../workers/maintenance.ts';
+import { setWorkerContext } from '../../workers/context.ts';
+import { Redis } from 'ioredis';
 
 let app: TestApp;
 let queue: Queue;
@@ -26,13 +30,14 @@ async function waiting(agoMs: number): Promise<string> {
   });
   const t = (await Ticket.findById(res.body.ticket.id).lean())!;
   const at = new Date(Date.now() - agoMs);
-  const _id = Types.ObjectId.createFromTime(Math.floor(at.getTime() / 1000));
-  await Ticket.collection.insertOne({ ...t, _id, number: `${t.number}-${agoMs}`, intakeKey: `${t.intakeKey}-${agoMs}`, createdAt: at } as never);
+  // An ObjectId of that second, unique in its other bytes.
+  const _id = new Types.ObjectId(Types.ObjectId.createFromTime(Math.floor(at.getTime() / 1000)).toHexString().slice(0, 8) + new Types.ObjectId().toHexString().slice(8));
+  await Ticket.collection.insertOne({ ...t, _id, number: `${t.number}-${_id.toHexString()}`, intakeKey: `${t.intakeKey}-${_id.toHexString()}`, createdAt: at } as never);
   await Ticket.deleteOne({ _id: t._id });
   return _id.toHexString();
 }
 
-test('the routing reconcile enqueues tickets without a job; `since` looks only at those created from then on', async (t) => {
+test.serial('the routing reconcile enqueues tickets without a job; `since` looks only at those created from then on', async (t) => {
   const old = await waiting(3 * 3600_000);
   const recent = await waiting(60_000);
   const windowed = await reconcileRouting(queue, { since: new Date(Date.now() - 3600_000) });
@@ -44,4 +49,36 @@ test('the routing reconcile enqueues tickets without a job; `since` looks only a
   t.true(full.enqueued >= 1, 'the old ticket was enqueued by the full run');
   const again = await reconcileRouting(queue);
   t.is(again.enqueued, 0, 'a ticket with a job is never added twice');
+});
+
+test.serial('a Redis flush takes the schedulers: they come back, and the next routing reconcile looks at every ticket', async (t) => {
+  const maintenance = new Queue('maintenance-probe', { connection: { url: app.env.REDIS_URL! }, prefix: app.env.REDIS_PREFIX! });
+  const routing = new Queue('routing-probe', { connection: { url: app.env.REDIS_URL! }, prefix: app.env.REDIS_PREFIX! });
+  setWorkerContext({ routingQueue: routing });
+  const intervals = { RECONCILE_INTERVAL_SEC: 30, TIMER_RECONCILE_INTERVAL_SEC: 60 };
+  try {
+    await ensureSchedulers(maintenance, intervals);
+    const run = () => maintenanceProcessor({ name: 'reconcile-routing' } as never) as Promise<{ enqueued: number }>;
+    await run(); // this process has now reconciled once: later runs look back only a few minutes
+    const old = await waiting(3 * 3600_000);
+    await run();
+    t.false(!!(await routing.getJob(routingJobId(old))), 'an old ticket is outside the window of a later run');
+
+    // The flush: every key of this app's queues goes (a shared Redis: only this prefix).
+    const redis = new Redis(app.env.REDIS_URL!);
+    const keys = await redis.keys(`${app.env.REDIS_PREFIX}:maintenance-probe:*`);
+    t.true(keys.length > 0);
+    await redis.del(...keys);
+    t.falsy(await maintenance.getJobScheduler('reconcile-routing'));
+    redis.disconnect();
+
+    await ensureSchedulers(maintenance, intervals);
+    for (const id of ['reconcile-routing', 'reconcile-timers', 'retrain-classifier']) t.truthy(await maintenance.getJobScheduler(id), id);
+    await run();
+    t.true(!!(await routing.getJob(routingJobId(old))), 'after the flush the reconcile looked at every ticket');
+  } finally {
+    await maintenance.obliterate({ force: true }).catch(() => undefined);
+    await routing.obliterate({ force: true }).catch(() => undefined);
+    await Promise.all([maintenance.close(), routing.close()]);
+  }
 });
