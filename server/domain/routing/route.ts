@@ -135,27 +135,26 @@ export function textTerms(text: string): Set<string> {
   return new Set(jieba().cutForSearch(norm, true).map((t) => t.trim()).filter(Boolean));
 }
 
-/** A keyword's normalized form and its own segmentation, computed once per keyword (rules are few, tickets many). */
-const keywordForms = new Map<string, { kw: string; parts: string[] }>();
-function keywordForm(k: string): { kw: string; parts: string[] } {
-  let f = keywordForms.get(k);
-  if (!f) {
-    const kw = normalizeText(k);
-    f = { kw, parts: kw ? jieba().cut(kw, true).map((t) => t.trim()).filter(Boolean) : [] };
-    if (keywordForms.size > 50_000) keywordForms.clear();
-    keywordForms.set(k, f);
-  }
-  return f;
+interface KeywordForm {
+  keyword: string;
+  /** Normalized. */
+  kw: string;
+  /** Its own segmentation. */
+  parts: string[];
 }
 
-function keywordHits(keywords: readonly string[], terms: Set<string>, norm: string): string[] {
+function keywordForm(keyword: string): KeywordForm {
+  const kw = normalizeText(keyword);
+  return { keyword, kw, parts: kw ? jieba().cut(kw, true).map((t) => t.trim()).filter(Boolean) : [] };
+}
+
+function keywordHits(forms: readonly KeywordForm[], terms: Set<string>, norm: string): string[] {
   const hits: string[] = [];
-  for (const k of keywords) {
-    const { kw, parts } = keywordForm(k);
+  for (const { keyword, kw, parts } of forms) {
     if (!kw) continue;
     // A keyword matches as a word of the text, or when every word of its own segmentation does
     // (so 电梯故障 matches 电梯出了故障 but 电视 does not match 电视台), or as a phrase of 4+ characters.
-    if (terms.has(kw) || (parts.length > 1 && parts.every((p) => terms.has(p))) || (kw.length >= 4 && norm.includes(kw))) hits.push(k);
+    if (terms.has(kw) || (parts.length > 1 && parts.every((p) => terms.has(p))) || (kw.length >= 4 && norm.includes(kw))) hits.push(keyword);
   }
   return hits;
 }
@@ -171,10 +170,57 @@ function namedAsObject(norm: string, name: string): boolean {
   return false;
 }
 
-function unitIndex(units: readonly RoutingUnit[]) {
-  const byId = new Map(units.map((u) => [u.unitId, u]));
-  const byArea = new Map(units.filter((u) => u.areaCode).map((u) => [u.areaCode!, u]));
-  return { byId, byArea };
+interface CompiledRule {
+  rule: DispatchRule;
+  keywords: KeywordForm[];
+  excludeKeywords: KeywordForm[];
+  /** Longest first: the most specific prefix a code starts with is found first. */
+  categoryPrefixes: string[];
+}
+
+/**
+ * What `route` derives from a catalogue — indexes, normalized names, keyword
+ * segmentations — computed once per catalogue object (the routing service
+ * keeps one per revision) instead of once per ticket.
+ */
+interface CompiledCatalogue {
+  byId: Map<string, RoutingUnit>;
+  byArea: Map<string, RoutingUnit>;
+  /** Every place name and alias of 2+ characters, longest first (stable: earlier places win ties). */
+  placeNames: { name: string; place: Place }[];
+  /** Units a complaint can be about, with their names as they appear in normalized text (place names excluded). */
+  complainable: { unit: RoutingUnit; names: string[] }[];
+  rules: CompiledRule[];
+}
+
+const compiledCatalogues = new WeakMap<object, CompiledCatalogue>();
+
+function compile(cat: Pick<Catalogue, 'units' | 'places'> & Partial<Pick<Catalogue, 'rules'>>): CompiledCatalogue {
+  let c = compiledCatalogues.get(cat);
+  if (c) return c;
+  const placeNames = cat.places
+    .flatMap((place) => [place.name, ...(place.aliases ?? [])].map((name) => ({ name, place })))
+    .filter((p) => p.name.length >= 2)
+    .sort((a, b) => b.name.length - a.name.length);
+  const placeNameSet = new Set(cat.places.flatMap((p) => [p.name, ...(p.aliases ?? [])]));
+  c = {
+    byId: new Map(cat.units.map((u) => [u.unitId, u])),
+    byArea: new Map(cat.units.filter((u) => u.areaCode).map((u) => [u.areaCode!, u])),
+    placeNames,
+    // A place name is an address, not the unit (东湖区, 东湖区湖滨街道).
+    complainable: cat.units
+      .filter((u) => u.kind !== 'center')
+      .map((unit) => ({ unit, names: [unit.unitName, ...(unit.aliases ?? [])].filter((n) => n.length >= 2 && !placeNameSet.has(n)).map(normalizeText) }))
+      .filter((u) => u.names.length > 0),
+    rules: (cat.rules ?? []).map((rule) => ({
+      rule,
+      keywords: (rule.keywords ?? []).map(keywordForm),
+      excludeKeywords: (rule.excludeKeywords ?? []).map(keywordForm),
+      categoryPrefixes: [...(rule.categoryPrefixes ?? [])].sort((a, b) => b.length - a.length),
+    })),
+  };
+  compiledCatalogues.set(cat, c);
+  return c;
 }
 
 function districtOf(unit: RoutingUnit | undefined, byId: Map<string, RoutingUnit>): RoutingUnit | undefined {
@@ -199,18 +245,13 @@ function areaFromUnit(u: RoutingUnit | undefined, byId: Map<string, RoutingUnit>
 }
 
 /** Longest place name (or alias) found in the text wins: 湖滨街道幸福里小区 beats 东湖区. */
-function placeIn(text: string, places: readonly Place[]): { place: Place; name: string } | null {
-  let best: { place: Place; name: string } | null = null;
-  for (const p of places) {
-    for (const name of [p.name, ...(p.aliases ?? [])]) {
-      if (name.length >= 2 && text.includes(name) && (!best || name.length > best.name.length)) best = { place: p, name };
-    }
-  }
-  return best;
+function placeIn(text: string, placeNames: CompiledCatalogue['placeNames']): { place: Place; name: string } | null {
+  for (const p of placeNames) if (text.includes(p.name)) return p;
+  return null;
 }
 
 export function resolveArea(input: RoutingInput, cat: Pick<Catalogue, 'places' | 'areas' | 'units'>): ResolvedArea | null {
-  const { byId, byArea } = unitIndex(cat.units);
+  const { byId, byArea, placeNames } = compile(cat);
   if (input.areaCode) {
     // The most specific unit whose area code is a prefix of the given one.
     for (let len = input.areaCode.length; len >= 6; len--) {
@@ -230,20 +271,20 @@ export function resolveArea(input: RoutingInput, cat: Pick<Catalogue, 'places' |
     [`${input.title ?? ''} ${input.content}`, 'content'],
   ] as const) {
     if (!source) continue;
-    const hit = placeIn(source, cat.places);
+    const hit = placeIn(source, placeNames);
     if (hit) return areaFromUnit(byId.get(hit.place.unitId), byId, via, hit.name);
   }
   return null;
 }
 
-function categoryEvidence(rule: DispatchRule, input: RoutingInput): { score: number; code: string; via: 'operator' | 'classifier' } | null {
-  if (!rule.categoryPrefixes?.length) return null;
+function categoryEvidence(rule: CompiledRule, input: RoutingInput): { score: number; code: string; via: 'operator' | 'classifier' } | null {
+  if (!rule.categoryPrefixes.length) return null;
   const candidates = input.categoryCode
     ? [{ code: input.categoryCode, confidence: 1, via: 'operator' as const }]
     : (input.categoryGuesses ?? []).map((g) => ({ ...g, via: 'classifier' as const }));
   let best: { score: number; code: string; via: 'operator' | 'classifier' } | null = null;
   for (const c of candidates) {
-    const prefix = rule.categoryPrefixes.filter((p) => c.code.startsWith(p)).sort((a, b) => b.length - a.length)[0];
+    const prefix = rule.categoryPrefixes.find((p) => c.code.startsWith(p));
     if (!prefix) continue;
     // A leaf-level match is stronger evidence than a match on a broad level-1 subject.
     const score = c.confidence * (prefix.length >= 6 ? 1 : prefix.length >= 4 ? 0.9 : 0.75);
@@ -260,7 +301,8 @@ function targetUnit(target: RuleTarget, area: ResolvedArea | null): string | nul
 
 /** Decide lead and co-handling units with a confidence and the reasons. */
 export function route(input: RoutingInput, cat: Catalogue): RoutingDecision {
-  const { byId } = unitIndex(cat.units);
+  const compiled = compile(cat);
+  const { byId } = compiled;
   const norm = normalizeText(`${input.title ?? ''} ${input.content}`);
   const terms = textTerms(norm);
   const area = resolveArea(input, cat);
@@ -277,11 +319,8 @@ export function route(input: RoutingInput, cat: Catalogue): RoutingDecision {
   // Complaints about a unit or its staff go to supervision, never to the unit itself.
   if (input.type === 'complaint' && cat.supervisionUnitId) {
     const conduct = CONDUCT_WORDS.filter((w) => norm.includes(w));
-    // A place name is an address, not the unit (东湖区, 东湖区湖滨街道); a unit asked to act (请教育部门调查) is not the one complained about.
-    const placeNames = new Set(cat.places.flatMap((p) => [p.name, ...(p.aliases ?? [])]));
-    const named = cat.units.filter(
-      (u) => u.kind !== 'center' && [u.unitName, ...(u.aliases ?? [])].some((n) => n.length >= 2 && !placeNames.has(n) && namedAsObject(norm, normalizeText(n))),
-    );
+    // A unit asked to act (请教育部门调查) is not the one complained about.
+    const named = conduct.length ? compiled.complainable.filter((c) => c.names.some((n) => namedAsObject(norm, n))).map((c) => c.unit) : [];
     if (conduct.length && named.length) {
       return {
         decision: 'dispatch',
@@ -301,17 +340,18 @@ export function route(input: RoutingInput, cat: Catalogue): RoutingDecision {
 
   let category: RoutingDecision['category'] = null;
   const matches: (RuleMatch & { rule: DispatchRule; evidenceScore: number })[] = [];
-  for (const rule of cat.rules) {
+  for (const compiledRule of compiled.rules) {
+    const { rule } = compiledRule;
     if (!rule.active) continue;
     if (rule.types?.length && !rule.types.includes(input.type)) continue;
     if (rule.areaPrefixes?.length) {
       const codes = [area?.streetUnitId, area?.districtUnitId].map((id) => (id ? byId.get(id)?.areaCode : undefined)).filter(Boolean) as string[];
       if (!rule.areaPrefixes.some((p) => codes.some((c) => c.startsWith(p)))) continue;
     }
-    if (rule.excludeKeywords?.length && keywordHits(rule.excludeKeywords, terms, norm).length) continue;
+    if (compiledRule.excludeKeywords.length && keywordHits(compiledRule.excludeKeywords, terms, norm).length) continue;
     const evidence: string[] = [];
-    const catEv = categoryEvidence(rule, input);
-    const kwHits = rule.keywords?.length ? keywordHits(rule.keywords, terms, norm) : [];
+    const catEv = categoryEvidence(compiledRule, input);
+    const kwHits = keywordHits(compiledRule.keywords, terms, norm);
     if (!catEv && kwHits.length === 0) continue;
     const catScore = catEv?.score ?? 0;
     const kwScore = kwHits.length ? Math.min(0.95, 0.6 + 0.15 * (kwHits.length - 1)) : 0;
@@ -363,7 +403,7 @@ function decided(
   explanation: string[],
   unitName: (id: string) => string,
 ): RoutingDecision {
-  const known = new Set(cat.units.map((u) => u.unitId));
+  const known = compile(cat).byId;
   if (!known.has(leadUnitId)) {
     // A rule that names a unit since removed or disabled must not strand the ticket: a dispatcher decides.
     explanation.push(`规则指向的单位 ${leadUnitId} 不存在或已停用，转人工派单`);
