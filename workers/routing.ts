@@ -66,7 +66,7 @@ async function routeTicket(job: Job<RoutingJob>): Promise<string> {
     catalogue,
   );
   const repeat = await findRepeat(t);
-  const repeatSet = repeat ? { repeatOf: repeat.ticketId, repeatCount: repeat.repeatCount + 1 } : {};
+  const repeatSet = repeat ? { repeatOf: new Types.ObjectId(repeat.ticketId), repeatCount: repeat.repeatCount + 1 } : {};
   if (repeat) {
     const n = repeat.repeatCount + 1;
     decision.explanation.unshift(`重复件：与已办结未解决的工单 ${repeat.number} 为同一诉求（第 ${n} 次反映）`);

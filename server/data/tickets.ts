@@ -54,7 +54,7 @@ export async function insertTicket(doc: Omit<TicketDoc, 'number'>): Promise<{ cr
     const ticket: TicketDoc = { ...doc, number: formatTicketNumber(doc.day, seq) };
     try {
       await inserter.insert(ticket);
-      announceTicket(ticket, 'created');
+      announceTicket(ticket, 'created', undefined, []);
       return { created: true, ticket };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -100,9 +100,10 @@ export async function applyTicketChange(
     await rollForward(id);
     throw versionConflict(expected.version);
   }
-  const updated = await writeChange(claim, base?.version === expected.version ? base : undefined);
+  const whole = base?.version === expected.version ? base : undefined;
+  const updated = await writeChange(claim, whole);
   if (updated) {
-    announceTicket(updated, changeEventType(change.events));
+    announceTicket(updated, changeEventType(change.events), undefined, whole?.scopeUnitIds);
     return updated;
   }
   // The ticket was not at the expected version (or does not exist): release the claim.
@@ -134,14 +135,21 @@ async function writeChange(
   const update = { $set: { ...c.set, version: c.version, updatedAt }, $addToSet: { history: { $each: c.events } } };
   // Top-level $set keys only: then the ticket after the change is the base with them replaced.
   if (base && !Object.keys(c.set).some((k) => k.includes('.'))) {
-    // timestamps: false — the schema's automatic updatedAt would differ from the one returned.
-    const res = await Ticket.updateOne(filter, update, { timestamps: false });
+    // Through the driver: mongoose's casting of a ticket-sized update cost more than the rest of a routing job.
+    // The change is stored as given, so it must already be in stored form (ObjectIds, Dates; see storedEvent).
+    const res = await Ticket.collection.updateOne(filter, { ...update, $addToSet: { history: { $each: c.events.map(storedEvent) } } }, { ignoreUndefined: true });
     if (res.matchedCount === 0) return null;
     const had = new Set(base.history.map((h) => h.seq));
-    const added = (c.events as HistoryEvent[]).filter((e) => !had.has(e.seq)); // the claim numbered them
+    const added = (c.events as HistoryEvent[]).filter((e) => !had.has(e.seq)).map(storedEvent); // the claim numbered them
     return { ...base, ...c.set, version: c.version, updatedAt, history: [...base.history, ...added] } as TicketDoc;
   }
   return Ticket.findOneAndUpdate(filter, update, { returnDocument: 'after', lean: true }) as unknown as Promise<TicketDoc | null>;
+}
+
+/** A history event as the schema stores it (its defaults), for writes that bypass mongoose. */
+function storedEvent(e: unknown): HistoryEvent {
+  const event = e as HistoryEvent;
+  return { ...event, actor: { ...event.actor, id: event.actor.id ?? null }, public: event.public ?? false };
 }
 
 /** Complete a change whose writer claimed it but died before updating the ticket. */

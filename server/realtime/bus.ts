@@ -62,7 +62,8 @@ export function announceTicket(
   t: Pick<TicketRecord, '_id' | 'number' | 'version' | 'status' | 'scopeUnitIds'>,
   type: TicketEventType,
   data?: Record<string, unknown>,
+  previousScope?: readonly string[],
 ): void {
   // The newest installed publisher wins: one process publishes each change once.
-  publishers.at(-1)?.publish(t, type, data);
+  publishers.at(-1)?.publish(t, type, data, previousScope);
 }

@@ -70,11 +70,15 @@ export class EventPublisher {
     this.emitter = new Emitter(client, { key: socketKey(redisPrefix) });
   }
 
-  /** Publish one ticket event to everyone allowed to see the ticket. Best effort: a lost event is healed by the console's re-read. */
+  /**
+   * Publish one ticket event to everyone allowed to see the ticket. Best effort: a lost event is healed by the console's re-read.
+   * `previousScope`: the ticket's scopeUnitIds before the change, when known; watchers are only asked to leave when a unit lost the ticket.
+   */
   publish(
     t: Pick<TicketRecord, '_id' | 'number' | 'version' | 'status' | 'scopeUnitIds'>,
     type: TicketEventType,
     data?: Record<string, unknown>,
+    previousScope?: readonly string[],
   ): void {
     const event: TicketEvent = {
       type,
@@ -88,8 +92,9 @@ export class EventPublisher {
     const scopeRooms = [HOTLINE_ROOM, ...t.scopeUnitIds.map(unitRoom)];
     const room = ticketRoom(event.ticketId);
     // Everyone allowed to see the ticket is in one of scopeRooms; a watcher who is not (its unit lost
-    // the ticket to a re-dispatch) leaves the ticket's room before this event goes out.
-    this.emitter.in(room).except(scopeRooms).socketsLeave(room);
+    // the ticket to a re-dispatch) leaves the ticket's room before this event goes out. That request reaches every
+    // server node, so it is only sent when the scope may have shrunk.
+    if (!previousScope || previousScope.some((u) => !t.scopeUnitIds.includes(u))) this.emitter.in(room).except(scopeRooms).socketsLeave(room);
     this.emitter.to([...scopeRooms, room]).emit('ticket', event);
   }
 }

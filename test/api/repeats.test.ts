@@ -1,5 +1,6 @@
 import test from 'ava';
 import { startTestApp, eventually, type TestApp } from '../helpers/harness.ts';
+import { Types } from 'mongoose';
 import { Ticket } from '../../server/data/models/index.ts';
 
 let app: TestApp;
@@ -44,6 +45,9 @@ test.serial('an unresolved matter that comes back is a repeat; the second repeat
   const second = await routed((await create(phone, '幸福里小区3栋楼顶还是漏水，天花板滴水，上次反映没解决')).id);
   t.is(second.repeatCount, 1);
   t.is(String(second.repeatOf), first.id);
+  t.true(second.repeatOf instanceof Types.ObjectId, 'stored as an ObjectId (the routing write bypasses mongoose casting)');
+  const byRouter = second.history.filter((e) => e.actor.name === '智能派单');
+  t.true(byRouter.length > 0 && byRouter.every((e) => typeof e.public === 'boolean' && e.actor.id === null), 'the routing events carry the schema defaults');
   t.regex(JSON.stringify(second.routing), /重复件/);
   await closeUnresolved(second._id.toHexString());
 
