@@ -104,6 +104,7 @@ async function main() {
     const backlogIds = [...sentAt.keys()].filter((id) => !routedAt.has(id));
     const t1 = performance.now();
     workers = await startProcess('workers/main.ts', env);
+    console.log(`backlog of ${backlogIds.length} queued; routing it…`);
     while (backlogIds.some((id) => !routedAt.has(id)) && performance.now() - t1 < 300_000) await new Promise((r) => setTimeout(r, 50));
     const firstRouted = Math.min(...backlogIds.map((id) => routedAt.get(id) ?? Infinity));
     const lastRouted = Math.max(...backlogIds.map((id) => routedAt.get(id) ?? 0));

@@ -35,8 +35,11 @@ export async function startBenchStores(): Promise<BenchStores> {
   };
 }
 
+/** `BENCH_CPU_PROF=<dir>`: every process a benchmark starts writes a V8 CPU profile there when it stops. */
+const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+
 export async function startProcess(script: string, env: NodeJS.ProcessEnv, port?: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...profileArgs, '--import', 'tsx', script], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   if (port) await waitForPort(port, child, script);
   return child;
 }
