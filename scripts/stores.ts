@@ -14,7 +14,7 @@ const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 /** Bumped whenever the local patches below change, so an old build is replaced. */
-const FERRETDB_PATCH = 'p3';
+const FERRETDB_PATCH = 'p4';
 export const FERRETDB_BIN = path.join(TOOLS_DIR, 'bin', `ferretdb-${FERRETDB_VERSION}-${FERRETDB_PATCH}`);
 
 function say(msg: string): void {
@@ -87,6 +87,7 @@ function buildFerretdb(): string {
   writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
   patchIdLookup(src);
   patchIdPushdown(src);
+  patchWriteQueue(src);
   mkdirSync(path.dirname(FERRETDB_BIN), { recursive: true });
   const tmp = `${FERRETDB_BIN}.tmp`;
   run(go, ['build', '-trimpath', '-o', tmp, './cmd/ferretdb'], { cwd: src, env: modEnv });
@@ -227,6 +228,34 @@ func idRange(d *types.Document) (string, []any, bool) {
   if (!before.includes(explainFrom)) throw new Error(`FerretDB source changed: the _id pushdown of Explain was not found in ${file}`);
   const out = before.replace(from, to).replace(explainFrom, explainTo) + helpers;
   if (!out.includes('\t"strings"\n')) throw new Error(`FerretDB source changed: ${file} no longer imports strings`);
+  writeFileSync(file, out);
+}
+
+/**
+ * Patch p4: SQLite takes one writer at a time, and FerretDB starts every
+ * insert and update as its own transaction on any of 100 pooled connections:
+ * concurrent writers met SQLITE_BUSY and slept in SQLite's busy handler
+ * (1, 2, 5 … 100 ms backoff) while the CPU stood idle — under the routing
+ * worker's 32 concurrent jobs an update took 74 ms on average. Write
+ * transactions of one database now queue on a mutex instead, and run back to
+ * back. Reads are unaffected (WAL readers never wait for the writer).
+ */
+function patchWriteQueue(src: string): void {
+  const file = path.join(src, 'internal', 'util', 'fsql', 'db.go');
+  const before = readFileSync(file, 'utf8');
+  const edits: [string, string][] = [
+    ['\t"log/slog"\n', '\t"log/slog"\n\t"sync"\n'],
+    ['\tBatchSize int\n}', '\tBatchSize int\n\n\t// writeMu queues write transactions (hotline patch p4).\n\twriteMu sync.Mutex\n}'],
+    [
+      '\tvar sqlTx *sql.Tx\n\n\tif sqlTx, err = db.sqlDB.BeginTx(ctx, nil); err != nil {',
+      '\tvar sqlTx *sql.Tx\n\n\tdb.writeMu.Lock()\n\tdefer db.writeMu.Unlock()\n\n\tif sqlTx, err = db.sqlDB.BeginTx(ctx, nil); err != nil {',
+    ],
+  ];
+  let out = before;
+  for (const [from, to] of edits) {
+    if (!out.includes(from)) throw new Error(`FerretDB source changed: ${JSON.stringify(from)} not found in ${file}`);
+    out = out.replace(from, to);
+  }
   writeFileSync(file, out);
 }
 
