@@ -4,7 +4,8 @@ import { Ticket, UnresolvedByPhone, type TicketDoc, type UnresolvedItem } from '
 import { EXPLAIN_FROM_REPEAT, SAME_MATTER_AT, SUPERVISION_FROM_REPEAT, similarity } from '../server/domain/repeats.ts';
 import { applyTicketChange } from '../server/data/tickets.ts';
 import { byIdReader } from '../server/data/batch-read.ts';
-import type { RoutingJob } from '../server/queue/queues.ts';
+import { routingSnapshot, type RoutingJob } from '../server/queue/queues.ts';
+import { ConflictError } from '../server/errors.ts';
 import { route, type RoutingDecision } from '../server/domain/routing/route.ts';
 import { loadCatalogue } from '../server/services/catalogue.ts';
 import { currentClassifier } from '../server/services/classifier.ts';
@@ -45,9 +46,21 @@ export async function routingProcessor(job: Job<RoutingJob>): Promise<string> {
 }
 
 async function routeTicket(job: Job<RoutingJob>): Promise<string> {
-  const t = await readTicket(new Types.ObjectId(job.data.ticketId));
+  const created = routingSnapshot(job.data);
+  if (created) {
+    try {
+      return await routeFrom(created);
+    } catch (err) {
+      // Changed since intake (merged, dispatched by hand …): decide again on the ticket as it is now.
+      if (!(err instanceof ConflictError)) throw err;
+    }
+  }
+  return routeFrom(await readTicket(new Types.ObjectId(job.data.ticketId)), job.data.ticketId);
+}
+
+async function routeFrom(t: TicketDoc | null, ticketId?: string): Promise<string> {
   if (!t) {
-    logger.warn({ ticketId: job.data.ticketId }, 'routing: ticket not found');
+    logger.warn({ ticketId }, 'routing: ticket not found');
     return 'missing';
   }
   if (t.status !== 'new') return 'already-routed';

@@ -1,4 +1,8 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { mongo } from 'mongoose';
+import type { TicketRecord } from '../domain/ticket.ts';
+
+const { EJSON } = mongo.BSON;
 
 /**
  * Queue names and job shapes: the contract between the server (producer) and
@@ -16,6 +20,16 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface RoutingJob {
   ticketId: string;
+  /**
+   * The ticket as intake wrote it (relaxed EJSON: dates and ObjectIds come back as such), so the worker routes it
+   * without reading it back; the change's version guard catches any edit made
+   * since (the worker then reads the ticket). Absent on jobs the reconcile adds.
+   */
+  created?: string;
+}
+
+export function routingSnapshot(job: RoutingJob): TicketRecord | null {
+  return job.created ? (EJSON.parse(job.created, { relaxed: true }) as TicketRecord) : null;
 }
 
 /** Deterministic id: the same ticket can never sit in the routing queue twice. */
@@ -26,8 +40,9 @@ export function routingJobId(ticketId: string): string {
 export const ROUTING_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
-  // Completed jobs stay a day so a late reconcile still sees them and does not re-add.
-  removeOnComplete: { age: 24 * 3600, count: 200_000 },
+  // A completed job stays an hour (they carry the ticket as created): the reconcile only looks at tickets
+  // still \`new\`, and a job it adds for one routed meanwhile finds the ticket routed and does nothing.
+  removeOnComplete: { age: 3600, count: 50_000 },
   removeOnFail: { age: 14 * 24 * 3600 },
 };
 
@@ -35,8 +50,9 @@ export function createQueue(name: QueueName, connection: ConnectionOptions, pref
   return new Queue(name, { connection, prefix });
 }
 
-export async function enqueueRouting(queue: Queue, ticketId: string): Promise<void> {
-  await queue.add('route', { ticketId } satisfies RoutingJob, { ...ROUTING_JOB_OPTIONS, jobId: routingJobId(ticketId) });
+export async function enqueueRouting(queue: Queue, ticketId: string, created?: TicketRecord): Promise<void> {
+  const data: RoutingJob = { ticketId, ...(created ? { created: EJSON.stringify(created, { relaxed: true }) } : {}) };
+  await queue.add('route', data, { ...ROUTING_JOB_OPTIONS, jobId: routingJobId(ticketId) });
 }
 
 /** One time-limit timer (job id: timerJobId in domain/deadlines.ts). */

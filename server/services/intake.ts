@@ -96,7 +96,7 @@ export async function intake(
   }
   if (created && ticket.status === 'new') {
     try {
-      await enqueueRouting(deps.routingQueue, id.toHexString());
+      await enqueueRouting(deps.routingQueue, id.toHexString(), ticket);
     } catch (err) {
       // Redis is down: the ticket is safe in MongoDB and the reconcile job will enqueue it.
       logger.warn({ err: (err as Error).message, ticket: ticket.number }, 'routing enqueue deferred to reconcile');
