@@ -8,7 +8,6 @@ import { createQueue, QUEUES } from '../server/queue/queues.ts';
 import { reconcileRouting } from '../server/queue/reconcile.ts';
 import { REGISTRY, checkRegistry } from './registry.ts';
 import { setWorkerContext } from './context.ts';
-import { forgetRoutingReconcile } from './maintenance.ts';
 import { ClassifierModel } from '../server/data/models/index.ts';
 import { EventPublisher } from '../server/realtime/publish.ts';
 import { installTicketPublisher } from '../server/realtime/bus.ts';
@@ -16,12 +15,11 @@ import { closeTimeLimits, configureTimeLimits, reconcileTimers } from '../server
 
 /**
  * BullMQ keeps job schedulers in Redis: a Redis flush (or loss) deletes them.
- * startWorkers re-registers them every minute (upserts are idempotent);
- * finding them gone also means routing jobs may be gone, so the next routing
- * reconcile looks at every ticket again.
+ * startWorkers re-registers them every minute (upserts are idempotent). The
+ * routing jobs lost with them are found by the next routing reconcile, which
+ * then looks at every ticket (workers/maintenance.ts).
  */
 export async function ensureSchedulers(maintenanceQueue: Queue, config: Pick<Config, 'RECONCILE_INTERVAL_SEC' | 'TIMER_RECONCILE_INTERVAL_SEC'>): Promise<void> {
-  if (!(await maintenanceQueue.getJobScheduler('reconcile-routing'))) forgetRoutingReconcile();
   await maintenanceQueue.upsertJobScheduler(
     'reconcile-routing',
     { every: config.RECONCILE_INTERVAL_SEC * 1000 },

@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { reconcileRouting } from '../server/queue/reconcile.ts';
 import { logger } from '../server/logger.ts';
 import { getWorkerContext } from './context.ts';
@@ -6,27 +6,30 @@ import { reconcileTimersJob } from './timers.ts';
 import { retrainClassifier } from '../server/services/classifier.ts';
 
 /**
- * When this process last finished a routing reconcile. The first run of a
- * process looks at every ticket; later ones at those created since the last
- * run (with a margin): a Redis outage stops the reconcile jobs too, so the
- * run after it still covers the whole outage.
+ * When the last routing reconcile started, kept in Redis beside the routing
+ * jobs: a run looks at tickets created since then (with a margin), and a Redis
+ * flush or loss — the only way jobs go missing — takes the mark with the jobs,
+ * so the next run looks at every ticket. A restarted worker does not rescan
+ * (on FerretDB a scan of every ticket costs ~0.5 ms each).
  */
-let routingReconciledAt: number | null = null;
 const RECONCILE_MARGIN_MS = 10 * 60_000;
+const reconciledAtKey = (queue: Queue) => queue.toKey('reconciled-at');
 
-/** Redis lost its jobs (schedulers found gone): the next routing reconcile looks at every ticket. */
-export function forgetRoutingReconcile(): void {
-  routingReconciledAt = null;
+async function reconcileRoutingSinceLastRun(queue: Queue) {
+  const client = await queue.getBackend().client;
+  const startedAt = Date.now();
+  const last = Number(await client.get(reconciledAtKey(queue)));
+  const since = last > 0 ? new Date(last - RECONCILE_MARGIN_MS) : undefined;
+  const res = await reconcileRouting(queue, since ? { since } : {});
+  await client.set(reconciledAtKey(queue), String(startedAt));
+  return res;
 }
 
 /** Periodic housekeeping jobs (scheduled by workers/main.ts). */
 export async function maintenanceProcessor(job: Job): Promise<unknown> {
   switch (job.name) {
     case 'reconcile-routing': {
-      const startedAt = Date.now();
-      const since = routingReconciledAt === null ? undefined : new Date(routingReconciledAt - RECONCILE_MARGIN_MS);
-      const res = await reconcileRouting(getWorkerContext().routingQueue, since ? { since } : {});
-      routingReconciledAt = startedAt;
+      const res = await reconcileRoutingSinceLastRun(getWorkerContext().routingQueue);
       if (res.enqueued) logger.info(res, 'reconcile: enqueued tickets missed while Redis was away');
       return res;
     }

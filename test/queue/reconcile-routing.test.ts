@@ -59,14 +59,14 @@ test.serial('a Redis flush takes the schedulers: they come back, and the next ro
   try {
     await ensureSchedulers(maintenance, intervals);
     const run = () => maintenanceProcessor({ name: 'reconcile-routing' } as never) as Promise<{ enqueued: number }>;
-    await run(); // this process has now reconciled once: later runs look back only a few minutes
+    await run(); // reconciled once: later runs (in any process) look back only a few minutes
     const old = await waiting(3 * 3600_000);
     await run();
     t.false(!!(await routing.getJob(routingJobId(old))), 'an old ticket is outside the window of a later run');
 
     // The flush: every key of this app's queues goes (a shared Redis: only this prefix).
     const redis = new Redis(app.env.REDIS_URL!);
-    const keys = await redis.keys(`${app.env.REDIS_PREFIX}:maintenance-probe:*`);
+    const keys = [...(await redis.keys(`${app.env.REDIS_PREFIX}:maintenance-probe:*`)), ...(await redis.keys(`${app.env.REDIS_PREFIX}:routing-probe:*`))];
     t.true(keys.length > 0);
     await redis.del(...keys);
     t.falsy(await maintenance.getJobScheduler('reconcile-routing'));
