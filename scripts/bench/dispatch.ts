@@ -18,6 +18,8 @@ import { percentile, round, startBenchStores, startProcess, stopProcess, writeRe
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_DURATION_SEC ?? 20);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 3000);
+/** Unmeasured calls at the same rate first: the workers' start-up work (first timer-schedule build, first reconcile) and JIT warm-up. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SEC ?? 10);
 
 interface Call {
   caller: { name?: string; phone: string };
@@ -79,24 +81,36 @@ async function main() {
       return res.status;
     };
 
-    console.log(`warm-up, then ${RATE} calls/s for ${SECONDS} s…`);
-    for (let i = 0; i < 20; i++) await post(pool[i % pool.length]!);
+    console.log(`${WARMUP_SECONDS} s warm-up, then ${RATE} calls/s for ${SECONDS} s…`);
+    const atRate = async (n: number, from: number) => {
+      const t0 = performance.now();
+      const inflight: Promise<number>[] = [];
+      for (let i = 0; i < n; i++) {
+        const wait = t0 + (i * 1000) / RATE - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        inflight.push(post(pool[(from + i) % pool.length]!));
+      }
+      return { start: t0, statuses: await Promise.all(inflight) };
+    };
+    await atRate(RATE * WARMUP_SECONDS, 0);
+    const warmedBy = Date.now() + 60_000;
+    while ([...sentAt.keys()].some((id) => !routedAt.has(id)) && Date.now() < warmedBy) await new Promise((r) => setTimeout(r, 100));
     sentAt.clear();
     routedAt.clear();
     const total = RATE * SECONDS;
-    const start = performance.now();
-    const inflight: Promise<number>[] = [];
-    for (let i = 0; i < total; i++) {
-      const due = start + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      inflight.push(post(pool[i % pool.length]!));
-    }
-    const statuses = await Promise.all(inflight);
+    const { start, statuses } = await atRate(total, RATE * WARMUP_SECONDS);
     const deadline = Date.now() + 30_000;
     while ([...sentAt.keys()].some((id) => !routedAt.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const latencies = [...sentAt].filter(([id]) => routedAt.has(id)).map(([id, t0]) => routedAt.get(id)! - t0).sort((a, b) => a - b);
     const lost = sentAt.size - latencies.length;
+    // The worst latency of each second of the run: a stall shows where it happened.
+    const worstBySecond = new Map<number, number>();
+    for (const [id, t0] of sentAt) {
+      const s = Math.floor((t0 - start) / 1000);
+      const ms = (routedAt.get(id) ?? Infinity) - t0;
+      worstBySecond.set(s, Math.max(worstBySecond.get(s) ?? 0, ms));
+    }
+    console.log(`worst latency per second of the run (ms): ${[...worstBySecond].sort((a, b) => a[0] - b[0]).map(([, ms]) => Math.round(ms)).join(' ')}`);
 
     console.log(`routing throughput: ${BACKLOG} calls queued with the workers stopped, then routed…`);
     await stopProcess(workers);
