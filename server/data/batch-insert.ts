@@ -50,3 +50,68 @@ export class BatchInserter<T extends Document> {
     }
   }
 }
+
+/**
+ * Group commit for conditional updates of single documents (each filter names
+ * one document by _id and the state it expects): one bulk write per batch, on
+ * the same terms as BatchInserter. The server reports only how many matched
+ * in all; when fewer matched than were sent, `applied` tells each caller
+ * whether its own update took effect.
+ */
+export class BatchUpdater<T extends Document> {
+  private pending: { filter: Document; update: Document; resolve: (matched: boolean) => void; reject: (e: unknown) => void }[] = [];
+  private writing = false;
+
+  constructor(
+    private readonly collection: () => Collection<T>,
+    private readonly applied: (ops: readonly { filter: Document; update: Document }[]) => Promise<boolean[]>,
+    private readonly maxBatch = 64,
+  ) {}
+
+  /** Resolves to whether the update matched its document. */
+  update(filter: Document, update: Document): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ filter, update, resolve, reject });
+      if (!this.writing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.maxBatch);
+        let failed = new Map<number, unknown>();
+        let matched = -1;
+        try {
+          const res = await this.collection().bulkWrite(
+            batch.map((b) => ({ updateOne: { filter: b.filter, update: b.update } })) as never,
+            { ordered: false, ignoreUndefined: true },
+          );
+          matched = res.matchedCount;
+        } catch (err) {
+          const writeErrors = (err as MongoBulkWriteError).writeErrors;
+          const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : null;
+          if (!list) {
+            for (const b of batch) b.reject(err);
+            continue;
+          }
+          failed = new Map(list.map((we) => [we.index, Object.assign(new Error(we.errmsg ?? 'write error'), { code: we.code })]));
+        }
+        const ok = batch.filter((_, i) => !failed.has(i));
+        let result: boolean[];
+        try {
+          result = matched === ok.length ? ok.map(() => true) : await this.applied(ok);
+        } catch (err) {
+          for (const b of ok) b.reject(err);
+          for (const [i, e] of failed) batch[i]!.reject(e);
+          continue;
+        }
+        ok.forEach((b, i) => b.resolve(result[i]!));
+        for (const [i, e] of failed) batch[i]!.reject(e);
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}

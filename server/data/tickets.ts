@@ -4,7 +4,7 @@ import type { HistoryEvent } from '../domain/ticket.ts';
 import { formatTicketNumber } from '../domain/ticket-number.ts';
 import { Ticket, TicketChange, type TicketDoc } from './models/index.ts';
 import { idFiltersUseIndex, isDuplicateKey } from './db.ts';
-import { BatchInserter } from './batch-insert.ts';
+import { BatchInserter, BatchUpdater } from './batch-insert.ts';
 import { announceTicket, changeEventType } from '../realtime/bus.ts';
 
 /**
@@ -19,6 +19,19 @@ const loadingSeq = new Map<string, Promise<void>>();
 const inserter = new BatchInserter<TicketDoc>(() => Ticket.collection as never);
 /** Claims are group-committed too: under load many changes share one transaction, each still learns whether it won. */
 const claims = new BatchInserter<Record<string, unknown>>(() => TicketChange.collection as never);
+/**
+ * Version-guarded ticket updates are group-committed too. When a batch matched
+ * fewer than it sent, a ticket now at the version an update sets (or later)
+ * had that update applied: a version is only ever set by the change claimed for it.
+ */
+const changes = new BatchUpdater<TicketDoc>(
+  () => Ticket.collection as never,
+  async (ops) => {
+    const now = await Ticket.find({ _id: { $in: ops.map((o) => o.filter._id) } }, { version: 1 }).lean();
+    const versions = new Map(now.map((t) => [String(t._id), t.version]));
+    return ops.map((o) => (versions.get(String(o.filter._id)) ?? 0) >= (o.update.$set as { version: number }).version);
+  },
+);
 
 async function highestSeq(day: string): Promise<number> {
   const top = await Ticket.findOne({ day }, { number: 1 }).sort({ day: 1, number: -1 }).lean();
@@ -137,8 +150,7 @@ async function writeChange(
   if (base && !Object.keys(c.set).some((k) => k.includes('.'))) {
     // Through the driver: mongoose's casting of a ticket-sized update cost more than the rest of a routing job.
     // The change is stored as given, so it must already be in stored form (ObjectIds, Dates; see storedEvent).
-    const res = await Ticket.collection.updateOne(filter, { ...update, $addToSet: { history: { $each: c.events.map(storedEvent) } } }, { ignoreUndefined: true });
-    if (res.matchedCount === 0) return null;
+    if (!(await changes.update(filter, { ...update, $addToSet: { history: { $each: c.events.map(storedEvent) } } }))) return null;
     const had = new Set(base.history.map((h) => h.seq));
     const added = (c.events as HistoryEvent[]).filter((e) => !had.has(e.seq)).map(storedEvent); // the claim numbered them
     return { ...base, ...c.set, version: c.version, updatedAt, history: [...base.history, ...added] } as TicketDoc;
