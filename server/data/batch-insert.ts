@@ -37,7 +37,7 @@ export class BatchInserter<T extends Document> {
           const failed = new Map<number, unknown>();
           const writeErrors = (err as MongoBulkWriteError).writeErrors;
           const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : null;
-          if (!list) {
+          if (!list?.length) {
             for (const b of batch) b.reject(err);
             continue;
           }
@@ -81,37 +81,56 @@ export class BatchUpdater<T extends Document> {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, this.maxBatch);
-        let failed = new Map<number, unknown>();
-        let matched = -1;
         try {
-          const res = await this.collection().bulkWrite(
-            batch.map((b) => ({ updateOne: { filter: b.filter, update: b.update } })) as never,
-            { ordered: false, ignoreUndefined: true },
-          );
-          matched = res.matchedCount;
+          await this.write(batch);
         } catch (err) {
-          const writeErrors = (err as MongoBulkWriteError).writeErrors;
-          const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : null;
-          if (!list) {
-            for (const b of batch) b.reject(err);
-            continue;
-          }
-          failed = new Map(list.map((we) => [we.index, Object.assign(new Error(we.errmsg ?? 'write error'), { code: we.code })]));
+          for (const b of batch) b.reject(err);
         }
-        const ok = batch.filter((_, i) => !failed.has(i));
-        let result: boolean[];
-        try {
-          result = matched === ok.length ? ok.map(() => true) : await this.applied(ok);
-        } catch (err) {
-          for (const b of ok) b.reject(err);
-          for (const [i, e] of failed) batch[i]!.reject(e);
-          continue;
-        }
-        ok.forEach((b, i) => b.resolve(result[i]!));
-        for (const [i, e] of failed) batch[i]!.reject(e);
       }
     } finally {
       this.writing = false;
+    }
+  }
+
+  /** One bulk write; settles every caller of the batch (throws only if it cannot tell them anything). */
+  private async write(batch: BatchUpdater<T>['pending']): Promise<void> {
+    let failed = new Map<number, unknown>();
+    try {
+      const res = await this.collection().bulkWrite(
+        batch.map((b) => ({ updateOne: { filter: b.filter, update: b.update } })) as never,
+        { ordered: false, ignoreUndefined: true },
+      );
+      if (res.matchedCount === batch.length) return batch.forEach((b) => b.resolve(true));
+    } catch (err) {
+      const writeErrors = (err as MongoBulkWriteError).writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : null;
+      // FerretDB reports an empty list when it stopped the command at a failing statement.
+      if (!list?.length) return this.settleOneByOne(batch);
+      failed = new Map(list.map((we) => [we.index, Object.assign(new Error(we.errmsg ?? 'write error'), { code: we.code })]));
+    }
+    const ok = batch.filter((_, i) => !failed.has(i));
+    const applied = await this.applied(ok);
+    ok.forEach((b, i) => b.resolve(applied[i]!));
+    for (const [i, e] of failed) batch[i]!.reject(e);
+  }
+
+  /**
+   * The server failed the command without saying which statement (FerretDB stops at the first error,
+   * having applied those before it): keep what was applied, send the rest one at a time.
+   */
+  private async settleOneByOne(batch: BatchUpdater<T>['pending']): Promise<void> {
+    const applied = await this.applied(batch);
+    for (const [i, b] of batch.entries()) {
+      if (applied[i]) {
+        b.resolve(true);
+        continue;
+      }
+      try {
+        const res = await this.collection().updateOne(b.filter as never, b.update as never, { ignoreUndefined: true });
+        b.resolve(res.matchedCount > 0);
+      } catch (err) {
+        b.reject(err);
+      }
     }
   }
 }
