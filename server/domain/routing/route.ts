@@ -277,11 +277,17 @@ export function resolveArea(input: RoutingInput, cat: Pick<Catalogue, 'places' |
   return null;
 }
 
-function categoryEvidence(rule: CompiledRule, input: RoutingInput): { score: number; code: string; via: 'operator' | 'classifier' } | null {
+type CategoryCandidate = { code: string; confidence: number; via: 'operator' | 'classifier' };
+
+/** The operator's category, or else the classifier's guesses. */
+function categoryCandidates(input: RoutingInput): CategoryCandidate[] {
+  return input.categoryCode
+    ? [{ code: input.categoryCode, confidence: 1, via: 'operator' }]
+    : (input.categoryGuesses ?? []).map((g) => ({ ...g, via: 'classifier' }));
+}
+
+function categoryEvidence(rule: CompiledRule, candidates: readonly CategoryCandidate[]): { score: number; code: string; via: 'operator' | 'classifier' } | null {
   if (!rule.categoryPrefixes.length) return null;
-  const candidates = input.categoryCode
-    ? [{ code: input.categoryCode, confidence: 1, via: 'operator' as const }]
-    : (input.categoryGuesses ?? []).map((g) => ({ ...g, via: 'classifier' as const }));
   let best: { score: number; code: string; via: 'operator' | 'classifier' } | null = null;
   for (const c of candidates) {
     const prefix = rule.categoryPrefixes.find((p) => c.code.startsWith(p));
@@ -340,17 +346,16 @@ export function route(input: RoutingInput, cat: Catalogue): RoutingDecision {
 
   let category: RoutingDecision['category'] = null;
   const matches: (RuleMatch & { rule: DispatchRule; evidenceScore: number })[] = [];
+  const candidates = categoryCandidates(input);
+  const areaCodes = [area?.streetUnitId, area?.districtUnitId].map((id) => (id ? byId.get(id)?.areaCode : undefined)).filter(Boolean) as string[];
   for (const compiledRule of compiled.rules) {
     const { rule } = compiledRule;
     if (!rule.active) continue;
     if (rule.types?.length && !rule.types.includes(input.type)) continue;
-    if (rule.areaPrefixes?.length) {
-      const codes = [area?.streetUnitId, area?.districtUnitId].map((id) => (id ? byId.get(id)?.areaCode : undefined)).filter(Boolean) as string[];
-      if (!rule.areaPrefixes.some((p) => codes.some((c) => c.startsWith(p)))) continue;
-    }
+    if (rule.areaPrefixes?.length && !rule.areaPrefixes.some((p) => areaCodes.some((c) => c.startsWith(p)))) continue;
     if (compiledRule.excludeKeywords.length && keywordHits(compiledRule.excludeKeywords, terms, norm).length) continue;
     const evidence: string[] = [];
-    const catEv = categoryEvidence(compiledRule, input);
+    const catEv = categoryEvidence(compiledRule, candidates);
     const kwHits = keywordHits(compiledRule.keywords, terms, norm);
     if (!catEv && kwHits.length === 0) continue;
     const catScore = catEv?.score ?? 0;
