@@ -64,6 +64,9 @@ async function routeFrom(t: TicketDoc | null, ticketId?: string): Promise<string
     return 'missing';
   }
   if (t.status !== 'new') return 'already-routed';
+  // The caller's unresolved matters are read while the request is classified and routed.
+  const repeatOf = findRepeat(t);
+  repeatOf.catch(() => undefined); // awaited below; a failure there fails the job
   const [catalogue, classifier] = await Promise.all([loadCatalogue(), t.category?.code ? null : currentClassifier()]);
   const guesses = classifier ? classifier.predict({ text: t.content, ...(t.title ? { title: t.title } : {}) }, 3).map((p) => ({ code: p.label, confidence: p.confidence })) : [];
   const decision = route(
@@ -78,7 +81,7 @@ async function routeFrom(t: TicketDoc | null, ticketId?: string): Promise<string
     },
     catalogue,
   );
-  const repeat = await findRepeat(t);
+  const repeat = await repeatOf;
   const repeatSet = repeat ? { repeatOf: new Types.ObjectId(repeat.ticketId), repeatCount: repeat.repeatCount + 1 } : {};
   if (repeat) {
     const n = repeat.repeatCount + 1;
