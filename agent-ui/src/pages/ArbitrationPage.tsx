@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Select, Skeleton, Table, Typography } from 'antd';
-import { api, ApiError, errorText, type Ticket, type Unit, type User } from '../api.ts';
+import { Alert, Button, Form, Input, Modal, Select, Skeleton, Typography } from 'antd';
+import { api, type Unit, type User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
+import { QueueCard, useTicketAction } from './common.tsx';
 import { listOf, useBoard, type Row } from './board-data.ts';
 import { BoardError, TicketLink, UpdatedAt } from './manager-common.tsx';
 
@@ -14,12 +15,15 @@ const KIND_ORDER: Record<string, number> = { district: 0, street: 1, department:
 export function ArbitrationPage({ user }: { user: User }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { message } = AntApp.useApp();
   const { data, error, refresh } = useBoard(['arbitration']);
   const [units, setUnits] = useState<Unit[]>([]);
   const [target, setTarget] = useState<Row | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
+  const { run, busy, formError, clearFormError } = useTicketAction({
+    reload: (res) => refresh(res && Date.parse(res.ticket.updatedAt)),
+    conflictText: 'changedReloaded',
+    // Only a stale version is a conflict here: another 409 (e.g. the lead unit also named as co-handling) belongs in the form.
+    conflictCode: 'version_conflict',
+  });
   const [form] = Form.useForm<{ leadUnitId: string; coUnitIds?: string[]; reason: string }>();
 
   useEffect(() => {
@@ -42,74 +46,59 @@ export function ArbitrationPage({ user }: { user: User }) {
 
   const arbitrate = async (v: { leadUnitId: string; coUnitIds?: string[]; reason: string }) => {
     if (!target) return;
-    setBusy(true);
-    setFormError(null);
-    try {
-      const r = await api<{ ticket: Ticket }>('POST', `/api/v1/tickets/${target.id}/actions/arbitrate`, {
-        body: { version: target.version, leadUnitId: v.leadUnitId, ...(v.coUnitIds?.length ? { coUnitIds: v.coUnitIds } : {}), reason: v.reason.trim() },
-      });
-      message.success(t('arbDone', { number: target.number, unit: r.ticket.lead?.unitName ?? v.leadUnitId }));
-      setTarget(null);
-      refresh(Date.parse(r.ticket.updatedAt));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409 && err.code === 'version_conflict') {
-        message.warning(t('changedReloaded', { msg: errorText(err, i18n.lang) }));
-        setTarget(null);
-        refresh();
-      } else {
-        setFormError(errorText(err, i18n.lang));
-      }
-    } finally {
-      setBusy(false);
-    }
+    const done = await run(
+      target,
+      'actions/arbitrate',
+      { leadUnitId: v.leadUnitId, ...(v.coUnitIds?.length ? { coUnitIds: v.coUnitIds } : {}), reason: v.reason.trim() },
+      { success: (res) => t('arbDone', { number: target.number, unit: res.ticket.lead?.unitName ?? v.leadUnitId }), errorIn: 'form' },
+    );
+    if (done) setTarget(null);
   };
 
   return (
-    <Card title={t('arbTitle')} extra={<UpdatedAt at={data.computedAt} />}>
-      <Typography.Paragraph type="secondary">{t('arbHint')}</Typography.Paragraph>
-      <Table<Row>
-        rowKey="id"
-        size="middle"
-        dataSource={listOf(data, 'arbitration').items}
-        pagination={false}
-        locale={{ emptyText: t('arbEmpty') }}
-        data-testid="arbitration-table"
-        columns={[
-          { title: t('number'), dataIndex: 'number', width: 150, render: (v: string, r) => <TicketLink id={r.id}>{v}</TicketLink> },
-          { title: t('summary'), key: 'summary', render: (_: unknown, r) => <span className="clip">{r.title ? `${r.title}：${r.summary}` : r.summary}</span> },
-          { title: t('colReturns'), dataIndex: 'returnCount', width: 100, render: (n: number) => <Typography.Text strong style={{ color: '#722ed1' }}>{t('returnsFmt', { n })}</Typography.Text> },
-          { title: t('createdAt'), dataIndex: 'createdAt', width: 150, render: (v: string) => i18n.dateTime(v) },
-          ...(canDecide
-            ? [
-                {
-                  title: '',
-                  key: 'act',
-                  width: 80,
-                  render: (_: unknown, r: Row) => (
-                    <Button
-                      size="small"
-                      type="primary"
-                      onClick={() => {
-                        form.resetFields();
-                        setFormError(null);
-                        setTarget(r);
-                      }}
-                      data-testid={`arbitrate-${r.number}`}
-                    >
-                      {t('actArbitrate')}
-                    </Button>
-                  ),
-                },
-              ]
-            : []),
-        ]}
-      />
+    <QueueCard<Row>
+      title={t('arbTitle')}
+      extra={<UpdatedAt at={data.computedAt} />}
+      above={<Typography.Paragraph type="secondary">{t('arbHint')}</Typography.Paragraph>}
+      rows={listOf(data, 'arbitration').items}
+      emptyText={t('arbEmpty')}
+      tableTestId="arbitration-table"
+      columns={[
+        { title: t('number'), dataIndex: 'number', width: 150, render: (v: string, r) => <TicketLink id={r.id}>{v}</TicketLink> },
+        { title: t('summary'), key: 'summary', render: (_: unknown, r) => <span className="clip">{r.title ? `${r.title}：${r.summary}` : r.summary}</span> },
+        { title: t('colReturns'), dataIndex: 'returnCount', width: 100, render: (n: number) => <Typography.Text strong style={{ color: '#722ed1' }}>{t('returnsFmt', { n })}</Typography.Text> },
+        { title: t('createdAt'), dataIndex: 'createdAt', width: 150, render: (v: string) => i18n.dateTime(v) },
+        ...(canDecide
+          ? [
+              {
+                title: '',
+                key: 'act',
+                width: 80,
+                render: (_: unknown, r: Row) => (
+                  <Button
+                    size="small"
+                    type="primary"
+                    onClick={() => {
+                      form.resetFields();
+                      clearFormError();
+                      setTarget(r);
+                    }}
+                    data-testid={`arbitrate-${r.number}`}
+                  >
+                    {t('actArbitrate')}
+                  </Button>
+                ),
+              },
+            ]
+          : []),
+      ]}
+    >
       <Modal
         open={!!target}
         title={target ? t('arbModal', { number: target.number }) : ''}
         okText={t('actArbitrate')}
         cancelText={t('cancel')}
-        okButtonProps={{ loading: busy }}
+        okButtonProps={{ loading: !!busy }}
         onOk={() => form.submit()}
         onCancel={() => setTarget(null)}
         destroyOnHidden
@@ -128,6 +117,6 @@ export function ArbitrationPage({ user }: { user: User }) {
         </Form>
         {formError && <Alert type="error" showIcon message={formError} />}
       </Modal>
-    </Card>
+    </QueueCard>
   );
 }

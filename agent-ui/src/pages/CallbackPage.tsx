@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { App as AntApp, Badge, Button, Card, Checkbox, Form, Input, Modal, Radio, Space, Table, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Checkbox, Form, Input, Modal, Radio, Space, Tag, Typography } from 'antd';
 import './operator.css';
-import { api, ApiError, errorText, type Ticket } from '../api.ts';
+import { api, errorText, type Ticket } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { useLiveReload } from '../live.tsx';
 import { navigate } from '../router.ts';
-import { CallerText, UrgencyTag } from './common.tsx';
+import { CallerText, QueueCard, UrgencyTag, useTicketAction } from './common.tsx';
 import { spanText, useNow } from './deadline.ts';
 
 /** A ticket waiting for the callback: the approved reply is what the citizen is asked about. */
@@ -50,7 +50,6 @@ export function CallbackPage() {
   const [rows, setRows] = useState<CallbackTicket[]>([]);
   const [loading, setLoading] = useState(true);
   const [target, setTarget] = useState<CallbackTicket | null>(null);
-  const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<CallbackValues>();
   const satisfaction = Form.useWatch('satisfaction', form);
   const shown = useRef(new Set<string>());
@@ -76,6 +75,8 @@ export function CallbackPage() {
     void load();
   }, [load]);
   useLiveReload(() => void load(), (e) => e.status === 'callback' || shown.current.has(e.ticketId));
+  // A conflict: someone else called back first, or the ticket changed; the reload shows what is true now.
+  const { run, busy } = useTicketAction({ reload: () => void load(), conflictText: 'conflict' });
 
   const replyTimes = useMemo(() => rows.map((r) => Date.parse(r.reply?.at ?? r.updatedAt) + DUE_AFTER_MS), [rows]);
   const now = useNow(replyTimes, 60_000);
@@ -91,119 +92,98 @@ export function CallbackPage() {
     if (!target) return;
     const v = await form.validateFields();
     const unitFault = v.satisfaction === 'unsatisfied' && !!v.unitFault;
-    setBusy(true);
-    try {
-      const res = await api<{ ticket: Ticket }>('POST', `/api/v1/tickets/${target.id}/actions/callback`, {
-        body: { version: target.version, satisfaction: v.satisfaction, resolved: v.resolved, unitFault, ...(v.note?.trim() ? { note: v.note.trim() } : {}) },
-      });
-      message.success(t(res.ticket.status === 'closed' ? 'callbackClosed' : 'callbackRedo', { number: target.number }));
-      setTarget(null);
-      void load();
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        // Someone else called back first, or the ticket changed: show what is true now.
-        message.warning(t('conflict'));
-        setTarget(null);
-        void load();
-      } else {
-        message.error(errorText(err, i18n.lang));
-      }
-    } finally {
-      setBusy(false);
-    }
+    const done = await run(
+      target,
+      'actions/callback',
+      { satisfaction: v.satisfaction, resolved: v.resolved, unitFault, ...(v.note?.trim() ? { note: v.note.trim() } : {}) },
+      { success: (res) => t(res.ticket.status === 'closed' ? 'callbackClosed' : 'callbackRedo', { number: target.number }) },
+    );
+    if (done) setTarget(null);
   };
 
   return (
-    <Card
-      title={
-        <span>
-          {t('callbackTitle')} <Badge count={rows.length} showZero color={rows.length ? '#722ed1' : '#bfbfbf'} data-testid="callback-count" />
-        </span>
-      }
+    <QueueCard<CallbackTicket>
+      title={t('callbackTitle')}
+      countBadge={{ color: '#722ed1', testId: 'callback-count' }}
       extra={
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {t('callbackHint')}
         </Typography.Text>
       }
-    >
-      <Table<CallbackTicket>
-        rowKey="id"
-        size="middle"
-        loading={loading && rows.length === 0}
-        dataSource={rows}
-        pagination={false}
-        locale={{ emptyText: t('callbackEmpty') }}
-        data-testid="callback-table"
-        columns={[
-          {
-            title: t('number'),
-            dataIndex: 'number',
-            width: 150,
-            render: (v: string, r) => (
-              <Space orientation="vertical" size={2}>
-                <a
-                  href={`/tickets/${r.id}`}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    navigate(`/tickets/${r.id}`);
-                  }}
-                >
-                  {v}
-                </a>
-                {r.urgency !== 'normal' && <UrgencyTag urgency={r.urgency} />}
-              </Space>
-            ),
-          },
-          { title: t('caller'), dataIndex: 'caller', width: 170, render: (c: Ticket['caller']) => <CallerText caller={c} /> },
-          { title: t('summary'), dataIndex: 'content', render: (v: string) => <span className="clip">{v}</span> },
-          {
-            title: t('replyContent'),
-            key: 'reply',
-            width: 340,
-            render: (_: unknown, r) =>
-              r.reply ? (
-                <div>
-                  <Space size={4} wrap>
-                    <Tag color={RESULT_COLOR[r.reply.result] ?? 'default'}>{RESULT_LABEL[r.reply.result] ? t(RESULT_LABEL[r.reply.result]!) : r.reply.result}</Tag>
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {r.lead?.unitName}
-                    </Typography.Text>
-                  </Space>
-                  <div className="clip">{r.reply.text}</div>
-                </div>
-              ) : (
-                '-'
-              ),
-          },
-          {
-            title: t('replyAt'),
-            key: 'replyAt',
-            width: 150,
-            render: (_: unknown, r) => {
-              const at = Date.parse(r.reply?.at ?? r.updatedAt);
-              const late = now - at > DUE_AFTER_MS;
-              return (
-                <div data-testid="callback-wait" data-late={late ? 'yes' : 'no'}>
-                  <div>{i18n.dateTime(new Date(at))}</div>
-                  <Typography.Text style={{ fontSize: 12, color: late ? '#d46b08' : '#8c8c8c' }}>
-                    {t('waitingFmt', { t: spanText(now - at, t, sep) })}
+      loading={loading && rows.length === 0}
+      rows={rows}
+      emptyText={t('callbackEmpty')}
+      tableTestId="callback-table"
+      columns={[
+        {
+          title: t('number'),
+          dataIndex: 'number',
+          width: 150,
+          render: (v: string, r) => (
+            <Space orientation="vertical" size={2}>
+              <a
+                href={`/tickets/${r.id}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(`/tickets/${r.id}`);
+                }}
+              >
+                {v}
+              </a>
+              {r.urgency !== 'normal' && <UrgencyTag urgency={r.urgency} />}
+            </Space>
+          ),
+        },
+        { title: t('caller'), dataIndex: 'caller', width: 170, render: (c: Ticket['caller']) => <CallerText caller={c} /> },
+        { title: t('summary'), dataIndex: 'content', render: (v: string) => <span className="clip">{v}</span> },
+        {
+          title: t('replyContent'),
+          key: 'reply',
+          width: 340,
+          render: (_: unknown, r) =>
+            r.reply ? (
+              <div>
+                <Space size={4} wrap>
+                  <Tag color={RESULT_COLOR[r.reply.result] ?? 'default'}>{RESULT_LABEL[r.reply.result] ? t(RESULT_LABEL[r.reply.result]!) : r.reply.result}</Tag>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {r.lead?.unitName}
                   </Typography.Text>
-                </div>
-              );
-            },
-          },
-          {
-            title: '',
-            key: 'action',
-            width: 90,
-            render: (_: unknown, r) => (
-              <Button type="primary" size="small" onClick={() => open(r)} data-testid={`callback-${r.number}`}>
-                {t('callbackDo')}
-              </Button>
+                </Space>
+                <div className="clip">{r.reply.text}</div>
+              </div>
+            ) : (
+              '-'
             ),
+        },
+        {
+          title: t('replyAt'),
+          key: 'replyAt',
+          width: 150,
+          render: (_: unknown, r) => {
+            const at = Date.parse(r.reply?.at ?? r.updatedAt);
+            const late = now - at > DUE_AFTER_MS;
+            return (
+              <div data-testid="callback-wait" data-late={late ? 'yes' : 'no'}>
+                <div>{i18n.dateTime(new Date(at))}</div>
+                <Typography.Text style={{ fontSize: 12, color: late ? '#d46b08' : '#8c8c8c' }}>
+                  {t('waitingFmt', { t: spanText(now - at, t, sep) })}
+                </Typography.Text>
+              </div>
+            );
           },
-        ]}
-      />
+        },
+        {
+          title: '',
+          key: 'action',
+          width: 90,
+          render: (_: unknown, r) => (
+            <Button type="primary" size="small" onClick={() => open(r)} data-testid={`callback-${r.number}`}>
+              {t('callbackDo')}
+            </Button>
+          ),
+        },
+      ]}
+    >
       <Modal
         open={!!target}
         title={target ? t('callbackModal', { number: target.number }) : ''}
@@ -211,7 +191,7 @@ export function CallbackPage() {
         cancelText={t('cancel')}
         onOk={() => void submit()}
         onCancel={() => setTarget(null)}
-        okButtonProps={{ loading: busy }}
+        okButtonProps={{ loading: !!busy }}
         destroyOnHidden
         width={560}
       >
@@ -250,6 +230,6 @@ export function CallbackPage() {
           </Form.Item>
         </Form>
       </Modal>
-    </Card>
+    </QueueCard>
   );
 }

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { App as AntApp, Badge, Button, Card, Form, Input, Modal, Select, Table, Typography } from 'antd';
-import { api, ApiError, errorText, type Ticket, type Unit } from '../api.ts';
+import { App as AntApp, Button, Form, Input, Modal, Select, Typography } from 'antd';
+import { api, errorText, type Ticket, type Unit } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { useLiveReload } from '../live.tsx';
 import { navigate } from '../router.ts';
-import { StatusTag, UrgencyTag } from './common.tsx';
+import { QueueCard, StatusTag, UrgencyTag, useTicketAction } from './common.tsx';
 
 const KIND_ORDER: Record<string, number> = { district: 0, street: 1, department: 2, enterprise: 3 };
 
@@ -17,7 +17,6 @@ export function ManualQueuePage() {
   const [units, setUnits] = useState<Unit[]>([]);
   const [loading, setLoading] = useState(false);
   const [target, setTarget] = useState<Ticket | null>(null);
-  const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ leadUnitId: string; note?: string }>();
   const shown = useRef(new Set<string>());
   const seq = useRef(0);
@@ -47,6 +46,8 @@ export function ManualQueuePage() {
       .catch(() => undefined);
   }, [load]);
 
+  const { run, busy } = useTicketAction({ reload: () => void load(), conflictText: 'conflict' });
+
   useLiveReload(() => void load(), (e) => e.status === 'manual' || shown.current.has(e.ticketId));
 
   const unitOptions = useMemo(
@@ -60,92 +61,69 @@ export function ManualQueuePage() {
   const dispatch = async () => {
     if (!target) return;
     const v = await form.validateFields();
-    setBusy(true);
-    try {
-      await api('POST', `/api/v1/tickets/${target.id}/actions/dispatch`, {
-        body: { version: target.version, leadUnitId: v.leadUnitId, ...(v.note?.trim() ? { note: v.note.trim() } : {}) },
-      });
-      message.success(t('dispatchDone', { number: target.number, unit: units.find((u) => u._id === v.leadUnitId)?.name ?? v.leadUnitId }));
-      setTarget(null);
-      void load();
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        message.warning(t('conflict'));
-        setTarget(null);
-        void load();
-      } else {
-        message.error(errorText(err, i18n.lang));
-      }
-    } finally {
-      setBusy(false);
-    }
+    const done = await run(target, 'actions/dispatch', { leadUnitId: v.leadUnitId, ...(v.note?.trim() ? { note: v.note.trim() } : {}) }, {
+      success: () => t('dispatchDone', { number: target.number, unit: units.find((u) => u._id === v.leadUnitId)?.name ?? v.leadUnitId }),
+    });
+    if (done) setTarget(null);
   };
 
   return (
-    <Card
-      title={
-        <span>
-          {t('queueTitle')} <Badge count={rows.length} showZero color={rows.length ? '#fa8c16' : '#bfbfbf'} data-testid="queue-count" />
-        </span>
-      }
+    <QueueCard<Ticket>
+      title={t('queueTitle')}
+      countBadge={{ color: '#fa8c16', testId: 'queue-count' }}
       extra={
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {t('newTicketsLive')}
         </Typography.Text>
       }
+      loading={loading && rows.length === 0}
+      rows={rows}
+      emptyText={t('queueEmpty')}
+      tableTestId="queue-table"
+      columns={[
+        {
+          title: t('number'),
+          dataIndex: 'number',
+          width: 150,
+          render: (v: string, r) => (
+            <a
+              href={`/tickets/${r.id}`}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(`/tickets/${r.id}`);
+              }}
+            >
+              {v}
+            </a>
+          ),
+        },
+        { title: t('status'), dataIndex: 'status', width: 110, render: (v: string) => <StatusTag status={v} /> },
+        { title: t('urgency'), dataIndex: 'urgency', width: 80, render: (v: string) => <UrgencyTag urgency={v} /> },
+        { title: t('type'), dataIndex: 'type', width: 90, render: (v: string) => i18n.type(v) },
+        { title: t('category'), dataIndex: 'category', width: 180, render: (c: Ticket['category']) => c?.path.slice(-2).join(' › ') ?? '-' },
+        { title: t('summary'), dataIndex: 'content', render: (v: string) => <span className="clip">{v}</span> },
+        { title: t('address'), dataIndex: 'location', width: 180, render: (l: Ticket['location']) => l.address ?? '-' },
+        { title: t('createdAt'), dataIndex: 'createdAt', width: 140, render: (v: string) => i18n.dateTime(v) },
+        {
+          title: '',
+          key: 'action',
+          width: 90,
+          render: (_: unknown, r) => (
+            <Button
+              type="primary"
+              size="small"
+              onClick={() => {
+                form.resetFields();
+                setTarget(r);
+              }}
+              data-testid={`dispatch-${r.number}`}
+            >
+              {t('dispatchOutcome')}
+            </Button>
+          ),
+        },
+      ]}
     >
-      <Table<Ticket>
-        rowKey="id"
-        size="middle"
-        loading={loading && rows.length === 0}
-        dataSource={rows}
-        pagination={false}
-        locale={{ emptyText: t('queueEmpty') }}
-        data-testid="queue-table"
-        columns={[
-          {
-            title: t('number'),
-            dataIndex: 'number',
-            width: 150,
-            render: (v: string, r) => (
-              <a
-                href={`/tickets/${r.id}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  navigate(`/tickets/${r.id}`);
-                }}
-              >
-                {v}
-              </a>
-            ),
-          },
-          { title: t('status'), dataIndex: 'status', width: 110, render: (v: string) => <StatusTag status={v} /> },
-          { title: t('urgency'), dataIndex: 'urgency', width: 80, render: (v: string) => <UrgencyTag urgency={v} /> },
-          { title: t('type'), dataIndex: 'type', width: 90, render: (v: string) => i18n.type(v) },
-          { title: t('category'), dataIndex: 'category', width: 180, render: (c: Ticket['category']) => c?.path.slice(-2).join(' › ') ?? '-' },
-          { title: t('summary'), dataIndex: 'content', render: (v: string) => <span className="clip">{v}</span> },
-          { title: t('address'), dataIndex: 'location', width: 180, render: (l: Ticket['location']) => l.address ?? '-' },
-          { title: t('createdAt'), dataIndex: 'createdAt', width: 140, render: (v: string) => i18n.dateTime(v) },
-          {
-            title: '',
-            key: 'action',
-            width: 90,
-            render: (_: unknown, r) => (
-              <Button
-                type="primary"
-                size="small"
-                onClick={() => {
-                  form.resetFields();
-                  setTarget(r);
-                }}
-                data-testid={`dispatch-${r.number}`}
-              >
-                {t('dispatchOutcome')}
-              </Button>
-            ),
-          },
-        ]}
-      />
       <Modal
         open={!!target}
         title={target ? `${t('dispatchOutcome')} ${target.number}` : ''}
@@ -153,7 +131,7 @@ export function ManualQueuePage() {
         cancelText={t('cancel')}
         onOk={() => void dispatch()}
         onCancel={() => setTarget(null)}
-        okButtonProps={{ loading: busy }}
+        okButtonProps={{ loading: !!busy }}
         destroyOnHidden
       >
         {target && <Typography.Paragraph className="clip">{target.content}</Typography.Paragraph>}
@@ -169,6 +147,6 @@ export function ManualQueuePage() {
           </Form.Item>
         </Form>
       </Modal>
-    </Card>
+    </QueueCard>
   );
 }

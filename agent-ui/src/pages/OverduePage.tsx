@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Form, Input, Modal, Segmented, Skeleton, Table, Tag, Typography } from 'antd';
-import { api, ApiError, errorText, type Ticket, type User } from '../api.ts';
+import { Alert, Button, Form, Input, Modal, Segmented, Skeleton, Tag, Typography } from 'antd';
+import type { User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { UrgencyTag } from './common.tsx';
+import { QueueCard, UrgencyTag, useTicketAction } from './common.tsx';
 import { spanText, useNow } from './deadline.ts';
 import { LEVEL_KEYS, listOf, useBoard, type OverdueLevel, type Row } from './board-data.ts';
 import { BoardError, LevelTag, TicketLink, UpdatedAt } from './manager-common.tsx';
@@ -16,15 +16,16 @@ type Filter = 'all' | OverdueLevel;
 export function OverduePage({ user }: { user: User }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { message } = AntApp.useApp();
   const { data, error, refresh } = useBoard(['overdue']);
   const [filter, setFilter] = useState<Filter>(() => {
     const l = new URLSearchParams(location.search).get('level');
     return l === 'due' || l === 'reminderNotice' || l === 'supervision' ? l : 'all';
   });
   const [target, setTarget] = useState<Row | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
+  const { run, busy, formError, clearFormError } = useTicketAction({
+    reload: (res) => refresh(res && Date.parse(res.ticket.updatedAt)),
+    conflictText: 'changedReloaded',
+  });
   const [form] = Form.useForm<{ note: string }>();
   const items = useMemo(() => (data ? listOf(data, 'overdue').items : []).filter((r) => filter === 'all' || r.level === filter), [data, filter]);
   // Re-rendered at each listed deadline too, so a row that arrives just as its deadline passes shows the time over.
@@ -37,104 +38,89 @@ export function OverduePage({ user }: { user: User }) {
 
   const supervise = async (values: { note: string }) => {
     if (!target) return;
-    setBusy(true);
-    setFormError(null);
-    try {
-      const r = await api<{ ticket: Ticket }>('POST', `/api/v1/tickets/${target.id}/actions/supervise`, { body: { version: target.version, note: values.note.trim() } });
-      message.success(t('superviseDone', { number: target.number }));
-      setTarget(null);
-      refresh(Date.parse(r.ticket.updatedAt));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        message.warning(t('changedReloaded', { msg: errorText(err, i18n.lang) }));
-        setTarget(null);
-        refresh();
-      } else {
-        setFormError(errorText(err, i18n.lang));
-      }
-    } finally {
-      setBusy(false);
-    }
+    const done = await run(target, 'actions/supervise', { note: values.note.trim() }, { success: () => t('superviseDone', { number: target.number }), errorIn: 'form' });
+    if (done) setTarget(null);
   };
 
   const count = (l: OverdueLevel) => data.summary.levels[l];
   const overdue = listOf(data, 'overdue');
   return (
-    <Card title={t('overdueTitle')} extra={<UpdatedAt at={data.computedAt} />}>
-      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 12 }}>
-        <Segmented<Filter>
-          value={filter}
-          onChange={setFilter}
-          options={[
-            { value: 'all', label: `${t('allLevels')} ${overdue.total}` },
-            ...(['due', 'reminderNotice', 'supervision'] as const).map((l) => ({ value: l, label: `${t(LEVEL_KEYS[l])} ${count(l)}` })),
-          ]}
-          data-testid="overdue-filter"
-        />
-        {overdue.total > overdue.items.length && (
-          <Typography.Text type="secondary">{t('shownOf', { n: overdue.items.length, total: overdue.total })}</Typography.Text>
-        )}
-      </div>
-      <Table<Row>
-        rowKey="id"
-        size="middle"
-        dataSource={items}
-        pagination={items.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
-        locale={{ emptyText: t('overdueEmpty') }}
-        rowClassName={() => 'row-overdue'}
-        data-testid="overdue-table"
-        columns={[
-          { title: t('number'), dataIndex: 'number', width: 150, render: (v: string, r) => <TicketLink id={r.id}>{v}</TicketLink> },
-          { title: t('summary'), key: 'summary', render: (_: unknown, r) => <span className="clip">{r.title ? `${r.title}：${r.summary}` : r.summary}</span> },
-          { title: t('leadUnit'), dataIndex: 'unitName', width: 170 },
-          { title: t('urgency'), dataIndex: 'urgency', width: 90, render: (v: string) => <UrgencyTag urgency={v} /> },
-          {
-            title: t('colMilestone'),
-            dataIndex: 'milestone',
-            width: 90,
-            render: (m: Row['milestone']) => <Tag>{t(m === 'accept' ? 'milestoneAccept' : m === 'contact' ? 'milestoneContact' : 'milestoneResolve')}</Tag>,
-          },
-          { title: t('dueAt'), dataIndex: 'dueAt', width: 140, render: (v: string | null) => (v ? i18n.dateTime(v) : '-') },
-          {
-            title: t('colOverBy'),
-            key: 'over',
-            width: 120,
-            render: (_: unknown, r) =>
-              r.dueAt && now > Date.parse(r.dueAt) ? <Typography.Text style={{ color: '#cf1322' }}>{spanText(now - Date.parse(r.dueAt), t, sep)}</Typography.Text> : '-',
-          },
-          { title: t('colLevel'), dataIndex: 'level', width: 100, render: (l: Row['level']) => <LevelTag level={l} /> },
-          ...(canSupervise
-            ? [
-                {
-                  title: '',
-                  key: 'act',
-                  width: 80,
-                  render: (_: unknown, r: Row) => (
-                    <Button
-                      size="small"
-                      type="primary"
-                      danger
-                      onClick={() => {
-                        form.resetFields();
-                        setFormError(null);
-                        setTarget(r);
-                      }}
-                      data-testid={`supervise-${r.number}`}
-                    >
-                      {t('actSupervise')}
-                    </Button>
-                  ),
-                },
-              ]
-            : []),
-        ]}
-      />
+    <QueueCard<Row>
+      title={t('overdueTitle')}
+      extra={<UpdatedAt at={data.computedAt} />}
+      above={
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 12 }}>
+          <Segmented<Filter>
+            value={filter}
+            onChange={setFilter}
+            options={[
+              { value: 'all', label: `${t('allLevels')} ${overdue.total}` },
+              ...(['due', 'reminderNotice', 'supervision'] as const).map((l) => ({ value: l, label: `${t(LEVEL_KEYS[l])} ${count(l)}` })),
+            ]}
+            data-testid="overdue-filter"
+          />
+          {overdue.total > overdue.items.length && (
+            <Typography.Text type="secondary">{t('shownOf', { n: overdue.items.length, total: overdue.total })}</Typography.Text>
+          )}
+        </div>
+      }
+      rows={items}
+      pagination={items.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+      emptyText={t('overdueEmpty')}
+      rowClassName={() => 'row-overdue'}
+      tableTestId="overdue-table"
+      columns={[
+        { title: t('number'), dataIndex: 'number', width: 150, render: (v: string, r) => <TicketLink id={r.id}>{v}</TicketLink> },
+        { title: t('summary'), key: 'summary', render: (_: unknown, r) => <span className="clip">{r.title ? `${r.title}：${r.summary}` : r.summary}</span> },
+        { title: t('leadUnit'), dataIndex: 'unitName', width: 170 },
+        { title: t('urgency'), dataIndex: 'urgency', width: 90, render: (v: string) => <UrgencyTag urgency={v} /> },
+        {
+          title: t('colMilestone'),
+          dataIndex: 'milestone',
+          width: 90,
+          render: (m: Row['milestone']) => <Tag>{t(m === 'accept' ? 'milestoneAccept' : m === 'contact' ? 'milestoneContact' : 'milestoneResolve')}</Tag>,
+        },
+        { title: t('dueAt'), dataIndex: 'dueAt', width: 140, render: (v: string | null) => (v ? i18n.dateTime(v) : '-') },
+        {
+          title: t('colOverBy'),
+          key: 'over',
+          width: 120,
+          render: (_: unknown, r) =>
+            r.dueAt && now > Date.parse(r.dueAt) ? <Typography.Text style={{ color: '#cf1322' }}>{spanText(now - Date.parse(r.dueAt), t, sep)}</Typography.Text> : '-',
+        },
+        { title: t('colLevel'), dataIndex: 'level', width: 100, render: (l: Row['level']) => <LevelTag level={l} /> },
+        ...(canSupervise
+          ? [
+              {
+                title: '',
+                key: 'act',
+                width: 80,
+                render: (_: unknown, r: Row) => (
+                  <Button
+                    size="small"
+                    type="primary"
+                    danger
+                    onClick={() => {
+                      form.resetFields();
+                      clearFormError();
+                      setTarget(r);
+                    }}
+                    data-testid={`supervise-${r.number}`}
+                  >
+                    {t('actSupervise')}
+                  </Button>
+                ),
+              },
+            ]
+          : []),
+      ]}
+    >
       <Modal
         open={!!target}
         title={target ? t('superviseTitle', { number: target.number }) : ''}
         okText={t('actSupervise')}
         cancelText={t('cancel')}
-        okButtonProps={{ danger: true, loading: busy }}
+        okButtonProps={{ danger: true, loading: !!busy }}
         onOk={() => form.submit()}
         onCancel={() => setTarget(null)}
         destroyOnHidden
@@ -153,6 +139,6 @@ export function OverduePage({ user }: { user: User }) {
         </Form>
         {formError && <Alert type="error" showIcon message={formError} />}
       </Modal>
-    </Card>
+    </QueueCard>
   );
 }
