@@ -2,9 +2,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Select, Skeleton, Typography } from 'antd';
 import { api, type Unit, type User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { QueueCard, useTicketAction } from './common.tsx';
+import { QueueCard, TicketLink, useTicketAction } from './common.tsx';
 import { listOf, useBoard, type Row } from './board-data.ts';
-import { BoardError, TicketLink, UpdatedAt } from './manager-common.tsx';
+import { BoardError, UpdatedAt } from './manager-common.tsx';
 
 const KIND_ORDER: Record<string, number> = { district: 0, street: 1, department: 2, enterprise: 3 };
 

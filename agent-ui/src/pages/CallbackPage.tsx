@@ -4,8 +4,7 @@ import './operator.css';
 import { api, errorText, type Ticket } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { useLiveReload } from '../live.tsx';
-import { navigate } from '../router.ts';
-import { CallerText, QueueCard, UrgencyTag, useTicketAction } from './common.tsx';
+import { CallerText, QueueCard, UrgencyTag, TicketLink, useTicketAction } from './common.tsx';
 import { spanText, useNow } from './deadline.ts';
 
 /** A ticket waiting for the callback: the approved reply is what the citizen is asked about. */
@@ -121,15 +120,7 @@ export function CallbackPage() {
           width: 150,
           render: (v: string, r) => (
             <Space orientation="vertical" size={2}>
-              <a
-                href={`/tickets/${r.id}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  navigate(`/tickets/${r.id}`);
-                }}
-              >
-                {v}
-              </a>
+              <TicketLink id={r.id}>{v}</TicketLink>
               {r.urgency !== 'normal' && <UrgencyTag urgency={r.urgency} />}
             </Space>
           ),

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Popconfirm, Skeleton, Space, Typography } from 'antd';
 import type { User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { QueueCard, useTicketAction } from './common.tsx';
+import { QueueCard, TicketLink, useTicketAction } from './common.tsx';
 import { listOf, useBoard, type Row } from './board-data.ts';
-import { BoardError, TicketLink, UpdatedAt } from './manager-common.tsx';
+import { BoardError, UpdatedAt } from './manager-common.tsx';
 
 /**
  * 延期审批: pending extension requests, oldest first (the board's shared

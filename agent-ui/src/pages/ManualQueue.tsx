@@ -3,8 +3,7 @@ import { App as AntApp, Button, Form, Input, Modal, Select, Typography } from 'a
 import { api, errorText, type Ticket, type Unit } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { useLiveReload } from '../live.tsx';
-import { navigate } from '../router.ts';
-import { QueueCard, StatusTag, UrgencyTag, useTicketAction } from './common.tsx';
+import { QueueCard, StatusTag, UrgencyTag, TicketLink, useTicketAction } from './common.tsx';
 
 const KIND_ORDER: Record<string, number> = { district: 0, street: 1, department: 2, enterprise: 3 };
 
@@ -85,17 +84,7 @@ export function ManualQueuePage() {
           title: t('number'),
           dataIndex: 'number',
           width: 150,
-          render: (v: string, r) => (
-            <a
-              href={`/tickets/${r.id}`}
-              onClick={(e) => {
-                e.preventDefault();
-                navigate(`/tickets/${r.id}`);
-              }}
-            >
-              {v}
-            </a>
-          ),
+          render: (v: string, r) => <TicketLink id={r.id}>{v}</TicketLink>,
         },
         { title: t('status'), dataIndex: 'status', width: 110, render: (v: string) => <StatusTag status={v} /> },
         { title: t('urgency'), dataIndex: 'urgency', width: 80, render: (v: string) => <UrgencyTag urgency={v} /> },

@@ -2,10 +2,10 @@ import { useMemo, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Segmented, Skeleton, Tag, Typography } from 'antd';
 import type { User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { QueueCard, UrgencyTag, useTicketAction } from './common.tsx';
+import { QueueCard, TicketLink, UrgencyTag, useTicketAction } from './common.tsx';
 import { spanText, useNow } from './deadline.ts';
 import { LEVEL_KEYS, listOf, useBoard, type OverdueLevel, type Row } from './board-data.ts';
-import { BoardError, LevelTag, TicketLink, UpdatedAt } from './manager-common.tsx';
+import { BoardError, LevelTag, UpdatedAt } from './manager-common.tsx';
 
 type Filter = 'all' | OverdueLevel;
 

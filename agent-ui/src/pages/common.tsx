@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { App as AntApp, Badge, Card, Table, Tag, type TableProps } from 'antd';
 import { api, ApiError, errorText, type Ticket } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
+import { navigate } from '../router.ts';
 
 const STATUS_COLOR: Record<string, string> = {
   new: 'default',
@@ -154,5 +155,20 @@ export function QueueCard<T extends { id: string }>(props: {
       />
       {props.children}
     </Card>
+  );
+}
+
+/** A ticket number that opens the ticket in the console (a real link: middle-click opens a tab). */
+export function TicketLink({ id, children }: { id: string; children: ReactNode }) {
+  return (
+    <a
+      href={`/tickets/${id}`}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(`/tickets/${id}`);
+      }}
+    >
+      {children}
+    </a>
   );
 }

@@ -1,8 +1,6 @@
-import type { ReactNode } from 'react';
 import { Result, Tag, Typography } from 'antd';
 import { ApiError, errorText } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { navigate } from '../router.ts';
 import { LEVEL_COLORS, LEVEL_KEYS, type OverdueLevel } from './board-data.ts';
 
 /** A 403 from the board API (or a page a role may not open) and any other load error. */
@@ -17,20 +15,6 @@ export function BoardError({ error }: { error: unknown }) {
 export function ManagersOnly() {
   const { t } = useI18n();
   return <Result status="403" title={t('managersOnly')} data-testid="board-forbidden" />;
-}
-
-export function TicketLink({ id, children }: { id: string; children: ReactNode }) {
-  return (
-    <a
-      href={`/tickets/${id}`}
-      onClick={(e) => {
-        e.preventDefault();
-        navigate(`/tickets/${id}`);
-      }}
-    >
-      {children}
-    </a>
-  );
 }
 
 export function LevelTag({ level }: { level: OverdueLevel | null }) {
