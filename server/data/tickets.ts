@@ -4,7 +4,7 @@ import type { HistoryEvent } from '../domain/ticket.ts';
 import { formatTicketNumber } from '../domain/ticket-number.ts';
 import { Ticket, TicketChange, type TicketDoc } from './models/index.ts';
 import { idFiltersUseIndex, isDuplicateKey } from './db.ts';
-import { BatchInserter, BatchUpdater } from './batch-insert.ts';
+import { BatchInserter, BatchUpdater } from './group-commit.ts';
 import { announceTicket, changeEventType } from '../realtime/bus.ts';
 
 /**

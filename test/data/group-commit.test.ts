@@ -1,7 +1,7 @@
 import test from 'ava';
 import mongoose, { Types } from 'mongoose';
 import { startTestApp, type TestApp } from '../helpers/harness.ts';
-import { BatchUpdater } from '../../server/data/batch-insert.ts';
+import { BatchUpdater } from '../../server/data/group-commit.ts';
 
 /**
  * Group-committed conditional updates: callers whose updates share one bulk
