@@ -39,7 +39,7 @@ import { computeDeadlines, timerSchedule, type EscalationLevel, type Milestone, 
 import type { Viewer } from '../domain/access.ts';
 import type { HistoryEvent } from '../domain/ticket.ts';
 import { applyTicketChange, versionConflict } from '../data/tickets.ts';
-import { BatchInserter } from '../data/batch-insert.ts';
+import { BatchInserter } from '../data/group-commit.ts';
 import { isDuplicateKey } from '../data/db.ts';
 import { Ticket, type TicketDoc } from '../data/models/index.ts';
 import { TimerSchedule, TimerScheduleRun, type TimerScheduleRecord } from '../data/models/timer-schedule.ts';
