@@ -66,7 +66,10 @@ async function main() {
     const sentAt = new Map<string, number>();
     const routedAt = new Map<string, number>();
     const outcome = { dispatched: 0, parked: 0 };
+    // The `created` event splits the time: intake (sent → stored and announced), then routing (→ dispatched).
+    const createdAt = new Map<string, number>();
     socket.on('ticket', (e: { type: string; ticketId: string }) => {
+      if (e.type === 'created' && !createdAt.has(e.ticketId)) createdAt.set(e.ticketId, performance.now());
       if ((e.type === 'dispatched' || e.type === 'parked') && !routedAt.has(e.ticketId)) {
         routedAt.set(e.ticketId, performance.now());
         outcome[e.type === 'dispatched' ? 'dispatched' : 'parked']++;
@@ -103,6 +106,9 @@ async function main() {
     while ([...sentAt.keys()].some((id) => !routedAt.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const latencies = [...sentAt].filter(([id]) => routedAt.has(id)).map(([id, t0]) => routedAt.get(id)! - t0).sort((a, b) => a - b);
     const lost = sentAt.size - latencies.length;
+    const routed = [...sentAt.keys()].filter((id) => routedAt.has(id) && createdAt.has(id));
+    const intakeMs = routed.map((id) => createdAt.get(id)! - sentAt.get(id)!).sort((a, b) => a - b);
+    const routingMs = routed.map((id) => routedAt.get(id)! - createdAt.get(id)!).sort((a, b) => a - b);
     // The worst latency of each second of the run: a stall shows where it happened.
     const worstBySecond = new Map<number, number>();
     for (const [id, t0] of sentAt) {
@@ -133,6 +139,10 @@ async function main() {
       p95Ms: round(percentile(latencies, 95)),
       p99Ms: round(percentile(latencies, 99)),
       maxMs: round(latencies.at(-1) ?? NaN),
+      intakeP50Ms: round(percentile(intakeMs, 50)),
+      intakeP99Ms: round(percentile(intakeMs, 99)),
+      routingP50Ms: round(percentile(routingMs, 50)),
+      routingP99Ms: round(percentile(routingMs, 99)),
       eventsMissing: lost,
       autoDispatched: outcome.dispatched,
       parked: outcome.parked,
