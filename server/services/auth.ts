@@ -23,6 +23,8 @@ export interface LoginResult {
 export class TokenService {
   private readonly key: Uint8Array;
   private readonly cache = new Map<string, { viewer: Viewer; until: number }>();
+  /** Tokens whose signature was checked, with their subject and expiry: a console sends the same token with every request. */
+  private readonly verified = new Map<string, { sub: string | undefined; exp: number }>();
 
   constructor(
     secret: string,
@@ -53,14 +55,7 @@ export class TokenService {
 
   /** Verify a token and return the current viewer (re-read at most every 30 s, so a disabled user is locked out quickly). */
   async verify(token: string): Promise<Viewer> {
-    let sub: string | undefined;
-    try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
-      sub = payload.sub;
-    } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedError('登录已过期，请重新登录 (token expired)');
-      throw new UnauthorizedError('登录凭证无效 (invalid token)');
-    }
+    const sub = this.verifiedSubject(token) ?? (await this.checkSignature(token));
     if (!sub) throw new UnauthorizedError('登录凭证无效 (invalid token)');
     const hit = this.cache.get(sub);
     if (hit && hit.until > Date.now()) return hit.viewer;
@@ -68,6 +63,24 @@ export class TokenService {
     if (!viewer) throw new UnauthorizedError('账号已停用 (account disabled)');
     this.cache.set(sub, { viewer, until: Date.now() + 30_000 });
     return viewer;
+  }
+
+  /** The subject of a token already verified and not yet expired (an expired one is verified again, and refused). */
+  private verifiedSubject(token: string): string | undefined {
+    const hit = this.verified.get(token);
+    return hit && hit.exp > Date.now() ? hit.sub : undefined;
+  }
+
+  private async checkSignature(token: string): Promise<string | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
+      if (this.verified.size >= 50_000) this.verified.clear();
+      if (payload.exp) this.verified.set(token, { sub: payload.sub, exp: payload.exp * 1000 });
+      return payload.sub;
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedError('登录已过期，请重新登录 (token expired)');
+      throw new UnauthorizedError('登录凭证无效 (invalid token)');
+    }
   }
 
   private async viewerOf(userId: string): Promise<Viewer | null> {
