@@ -1,11 +1,18 @@
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { addDays, format, startOfDay } from 'date-fns';
 
 export const TIME_ZONE = 'Asia/Shanghai';
 
+/** The last day looked up: nearly every call (each new ticket) falls in it, and time-zone arithmetic is slow. */
+let lastDay: { start: number; next: number; day: string } | null = null;
+
 /** The Asia/Shanghai calendar day of an instant, as 'YYYY-MM-DD' (reports group by it). */
 export function shanghaiDay(at: Date): string {
-  return format(new TZDate(at.getTime(), TIME_ZONE), 'yyyy-MM-dd');
+  const t = at.getTime();
+  if (lastDay && lastDay.start <= t && t < lastDay.next) return lastDay.day;
+  const midnight = startOfDay(new TZDate(t, TIME_ZONE));
+  lastDay = { start: midnight.getTime(), next: addDays(midnight, 1).getTime(), day: format(midnight, 'yyyy-MM-dd') };
+  return lastDay.day;
 }
 
 /**

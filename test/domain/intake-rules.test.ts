@@ -92,6 +92,12 @@ test('intake: direct answer and emergency transfer close the ticket with their r
 
 test('ticket numbers: Shanghai day plus a zero-padded sequence', (t) => {
   t.is(shanghaiDay(new Date('2026-11-21T16:30:00Z')), '2026-11-22', 'after 16:00 UTC it is already the next day in Shanghai');
+  // The day last looked up is remembered: the instants either side of its edges still get their own day.
+  t.is(shanghaiDay(new Date('2026-11-21T15:59:59.999Z')), '2026-11-21');
+  t.is(shanghaiDay(new Date('2026-11-21T16:00:00Z')), '2026-11-22');
+  t.is(shanghaiDay(new Date('2026-11-22T15:59:59.999Z')), '2026-11-22');
+  t.is(shanghaiDay(new Date('2026-11-22T16:00:00Z')), '2026-11-23');
+  t.is(shanghaiDay(new Date('2026-11-21T15:59:59.999Z')), '2026-11-21');
   t.is(formatTicketNumber('2026-11-22', 123), '20261122-000123');
   t.regex(formatTicketNumber('2026-11-22', 1_234_567), TICKET_NUMBER_PATTERN);
 });
