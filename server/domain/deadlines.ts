@@ -16,8 +16,7 @@
  *   - timers: one per milestone × level with the delivery instant;
  *   - fired: the `milestone.level` keys already acted on for this version.
  */
-import { format } from 'date-fns';
-import { tz } from '@date-fns/tz';
+import { tzOffset } from '@date-fns/tz';
 import type { WorkCalendar } from './calendar.ts';
 import { CALENDAR_TIME_ZONE } from './calendar.ts';
 import {
@@ -369,9 +368,20 @@ export function withinHorizon<T extends Pick<StoredTimer, 'fireAt'>>(timers: rea
   return timers.filter((x) => new Date(x.fireAt).getTime() <= until);
 }
 
-const shanghai = tz(CALENDAR_TIME_ZONE);
+/** The zone's offset (minutes) of each UTC hour formatted: its offset changes (China's DST until 1991) fell on whole hours. */
+const offsetOfHour = new Map<number, number>();
+
+/** An instant as Shanghai wall-clock time, 'yyyy-MM-dd HH:mm' (history notes, notices). */
 export function formatShanghai(at: Date): string {
-  return format(new Date(at), 'yyyy-MM-dd HH:mm', { in: shanghai });
+  const t = new Date(at).getTime();
+  const hour = Math.floor(t / 3_600_000);
+  let offset = offsetOfHour.get(hour);
+  if (offset === undefined) {
+    offset = tzOffset(CALENDAR_TIME_ZONE, new Date(t));
+    if (offsetOfHour.size >= 100_000) offsetOfHour.clear();
+    offsetOfHour.set(hour, offset);
+  }
+  return new Date(t + offset * 60_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /** The ticket change a firing timer makes: fired key recorded, overdue and escalation fields, one history event. */

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tz } from '@date-fns/tz';
+import { format } from 'date-fns';
 import { CALENDAR_TIME_ZONE, WorkCalendar } from '../../server/domain/calendar.ts';
 import {
   decideTimer,
@@ -176,4 +177,20 @@ test('clock-hour limits remind at once, working-time ones in working hours', (t)
   // 一般 dispatched Fri 26 Sep 2025 17:00: accept 2 working hours → due Sun 28 Sep (make-up working day) 09:00... warning fires in working hours.
   const normal = dispatched(sh(2025, 9, 26, 17));
   for (const x of normal.timers) t.true(calendar.isWithinWorkingHours(x.fireAt, { includeEnd: true }), `${x.key} ${formatShanghai(x.fireAt)}`);
+});
+
+test('formatShanghai agrees with date-fns in the zone, DST years included', (t) => {
+  const zone = tz('Asia/Shanghai');
+  // Every 7 h 13 min 13 s from 1986 (China kept DST 1986–1991) to 2031, with both sides of that hour's start.
+  for (let at = Date.UTC(1986, 0, 1); at < Date.UTC(2031, 0, 1); at += (7 * 60 + 13) * 60_000 + 13_000) {
+    for (const x of [at, Math.floor(at / 3_600_000) * 3_600_000, Math.floor(at / 3_600_000) * 3_600_000 - 1]) {
+      if (formatShanghai(new Date(x)) !== format(new Date(x), 'yyyy-MM-dd HH:mm', { in: zone })) {
+        t.fail(`${new Date(x).toISOString()}: ${formatShanghai(new Date(x))}`);
+        return;
+      }
+    }
+  }
+  // The DST changes themselves: 1988-04-10 02:00 → 03:00 and 1988-09-11 02:00 → 01:00 local.
+  for (let x = Date.UTC(1988, 3, 9, 16); x < Date.UTC(1988, 3, 9, 20); x += 60_000) t.is(formatShanghai(new Date(x)), format(new Date(x), 'yyyy-MM-dd HH:mm', { in: zone }));
+  for (let x = Date.UTC(1988, 8, 10, 15); x < Date.UTC(1988, 8, 10, 19); x += 60_000) t.is(formatShanghai(new Date(x)), format(new Date(x), 'yyyy-MM-dd HH:mm', { in: zone }));
 });
