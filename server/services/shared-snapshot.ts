@@ -12,7 +12,10 @@ import { logger } from '../logger.ts';
  *   token) lets one node compute while the others wait for its result.
  * - At most one computation starts per `minIntervalMs` (measured from the end
  *   of the previous one), so a burst of events costs one scan, and a scan
- *   slower than the interval never piles up behind itself.
+ *   slower than the interval never piles up behind itself. A slow scan also
+ *   waits `SCAN_PAUSE_FACTOR` times its own duration: scans take at most a
+ *   quarter of the store's time (on FerretDB the board's scan grows with the
+ *   open tickets: 13 s at 10,000), staler snapshots rather than a starved store.
  * - `get(notBefore)` returns a value whose scan started at or after
  *   `notBefore` (the instant of the newest event the viewer saw, capped at
  *   now). Without an instant it answers at once from what it has and, when
@@ -41,6 +44,8 @@ export interface SharedSnapshotOptions<T> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** After a scan, wait at least this many times its duration before the next. */
+export const SCAN_PAUSE_FACTOR = 3;
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 export class SharedSnapshot<T> {
@@ -93,8 +98,9 @@ export class SharedSnapshot<T> {
       const shared = await this.readShared();
       if (shared && (!this.local || shared.startedAt > this.local.startedAt)) this.local = shared;
       if (this.local && this.local.startedAt >= need) return this.local;
-      // Rate limit: the next scan starts minIntervalMs after the last one ended.
-      const pause = (this.local?.finishedAt ?? 0) + this.opts.minIntervalMs - Date.now();
+      // Rate limit: the next scan starts minIntervalMs after the last one ended, or later after a slow one.
+      const last = this.local ? this.local.finishedAt - this.local.startedAt : 0;
+      const pause = (this.local?.finishedAt ?? 0) + Math.max(this.opts.minIntervalMs, SCAN_PAUSE_FACTOR * last) - Date.now();
       if (pause > 0) {
         await sleep(pause);
         continue;

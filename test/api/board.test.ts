@@ -1,4 +1,5 @@
 import test from 'ava';
+import { SCAN_PAUSE_FACTOR, SharedSnapshot } from '../../server/services/shared-snapshot.ts';
 import { startTestApp, type TestApp } from '../helpers/harness.ts';
 import { fireTimer } from '../../server/services/deadlines.ts';
 import { BoardService, computeRates } from '../../server/services/board.ts';
@@ -131,6 +132,25 @@ test.serial('the board is one scan shared by every viewer and every server node,
   // Over HTTP the scans are counted in /metrics.
   const metrics = await app.api('GET', '/metrics');
   t.regex(metrics.body as string, /board_computation_seconds_count\{what="board"\} \d+/);
+});
+
+test('a slow scan waits three times its duration before the next: snapshots get staler, the store is not starved', async (t) => {
+  const scans: { startedAt: number; finishedAt: number }[] = [];
+  const snapshot = new SharedSnapshot({
+    key: 'unused',
+    redis: null,
+    minIntervalMs: 50,
+    maxAgeMs: 100,
+    compute: async (at) => {
+      await new Promise((r) => setTimeout(r, 300));
+      scans.push({ startedAt: at.getTime(), finishedAt: Date.now() });
+      return scans.length;
+    },
+  });
+  await snapshot.get(Date.now());
+  t.is((await snapshot.get(Date.now())).value, 2, 'a caller that needs a newer snapshot waits for it');
+  const [first, second] = scans;
+  t.true(second!.startedAt - first!.finishedAt >= SCAN_PAUSE_FACTOR * (first!.finishedAt - first!.startedAt) - 5, JSON.stringify(scans));
 });
 
 test.serial('督办: a manager supervises an overdue ticket through the actions endpoint; the lead unit is told; refused for others, for a ticket on time, without a note', async (t) => {
