@@ -1,0 +1,115 @@
+/**
+ * `npm run bench:board`: the manager board (值班长看板) with many open tickets.
+ * The demo data is multiplied to BENCH_OPEN open and BENCH_CLOSED closed
+ * tickets (copies with their own ids and numbers). Measured: one scan of the
+ * open tickets (what the board costs the store, however many viewers), and
+ * BENCH_VIEWERS managers' consoles asking the server for the board at once,
+ * repeatedly, for BENCH_DURATION_SEC: response times and how many scans they
+ * caused. Writes bench-results/board.json.
+ */
+import { Types } from 'mongoose';
+import { connectMongo, disconnectMongo, syncAllIndexes } from '../../server/data/db.ts';
+import { Ticket, type TicketDoc } from '../../server/data/models/index.ts';
+import { BOARD_STATUSES } from '../../server/domain/metrics.ts';
+import { computeBoard } from '../../server/services/board.ts';
+import { seedDemo, DEMO_PASSWORD } from '../seed/index.ts';
+import { freePort } from '../stores.ts';
+import { percentile, round, startBenchStores, startProcess, stopProcess, writeResults } from './harness.ts';
+
+const OPEN = Number(process.env.BENCH_OPEN ?? 10_000);
+const CLOSED = Number(process.env.BENCH_CLOSED ?? 40_000);
+const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 200);
+const SECONDS = Number(process.env.BENCH_DURATION_SEC ?? 15);
+
+/** Copies of the demo tickets until `count` of them: each with its own _id, number and intake key. */
+async function multiply(templates: TicketDoc[], count: number, tag: string): Promise<void> {
+  const batch: TicketDoc[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = templates[i % templates.length]!;
+    batch.push({ ...t, _id: new Types.ObjectId(), number: `${tag}-${i}`, intakeKey: `bench:${tag}:${i}` });
+    if (batch.length === 1000 || i === count - 1) await Ticket.collection.insertMany(batch.splice(0) as never, { ordered: false });
+  }
+}
+
+async function main() {
+  const stores = await startBenchStores();
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...stores.env, PORT: String(port), SERVICE_NAME: 'bench' };
+  await connectMongo(env.MONGODB_URI!);
+  await syncAllIndexes();
+  await seedDemo();
+  const all = await Ticket.find({}).lean<TicketDoc[]>();
+  const open = all.filter((t) => BOARD_STATUSES.includes(t.status));
+  const closed = all.filter((t) => t.status === 'closed');
+  console.log(`multiplying ${open.length} open and ${closed.length} closed demo tickets to ${OPEN} + ${CLOSED}…`);
+  const t0 = performance.now();
+  await multiply(open, Math.max(0, OPEN - open.length), 'open');
+  await multiply(closed, Math.max(0, CLOSED - closed.length), 'closed');
+  console.log(`inserted in ${round((performance.now() - t0) / 1000)} s`);
+
+  // One scan, as the server makes it (in this process: no HTTP, no Redis).
+  const scans: number[] = [];
+  const openSeen = await Ticket.countDocuments({ status: { $in: BOARD_STATUSES } });
+  for (let i = 0; i < 3; i++) {
+    const s0 = performance.now();
+    await computeBoard(new Date());
+    scans.push(performance.now() - s0);
+  }
+  scans.sort((a, b) => a - b);
+  console.log(`one scan of ${openSeen} open tickets: ${round(scans[1]!)} ms`);
+
+  const server = await startProcess('server/main.ts', env, port);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'manager', password: DEMO_PASSWORD }) });
+    const { token } = (await login.json()) as { token: string };
+    const scansBefore = await scanCount(url);
+    console.log(`${VIEWERS} managers' consoles asking for the board for ${SECONDS} s…`);
+    const latencies: number[] = [];
+    let errors = 0;
+    const until = performance.now() + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: VIEWERS }, async () => {
+        while (performance.now() < until) {
+          const r0 = performance.now();
+          const res = await fetch(`${url}/api/v1/board`, { headers: { authorization: `Bearer ${token}` } });
+          await res.arrayBuffer();
+          if (res.status === 200) latencies.push(performance.now() - r0);
+          else errors++;
+          // A console re-asks about once a second (live events fold into at most one request a second).
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    const results = {
+      openTickets: openSeen,
+      totalTickets: await Ticket.estimatedDocumentCount(),
+      scanMs: round(scans[1]!),
+      scanMsPerOpenTicket: round(scans[1]! / Math.max(1, openSeen), 3),
+      viewers: VIEWERS,
+      requests: latencies.length,
+      errors,
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99)),
+      maxMs: round(latencies.at(-1) ?? NaN),
+      scansDuringRun: (await scanCount(url)) - scansBefore,
+      seconds: SECONDS,
+    };
+    console.table(results);
+    writeResults('board', results);
+  } finally {
+    await stopProcess(server);
+    await disconnectMongo();
+    await stores.stop();
+  }
+}
+
+/** How many board scans the server has made (its Prometheus histogram's count). */
+async function scanCount(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('board_computation_seconds_count') && l.includes('"board"'));
+  return line ? Number(line.split(' ').at(-1)) : 0; // no line before the first scan
+}
+
+await main();
