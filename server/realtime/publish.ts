@@ -2,6 +2,7 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 import type { TicketRecord } from '../domain/ticket.ts';
 import { logger } from '../logger.ts';
+import { recordChange } from './change-log.ts';
 
 /**
  * Console events. Any process (server or worker) publishes through the
@@ -60,7 +61,10 @@ export function socketKey(redisPrefix: string): string {
 export class EventPublisher {
   private readonly emitter: Emitter;
 
-  constructor(redis: Redis, redisPrefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly redisPrefix: string,
+  ) {
     // The emitter ignores the promise of PUBLISH; with Redis down it would be an
     // unhandled rejection, so the client it sees swallows (and logs) failures.
     const client = {
@@ -96,5 +100,6 @@ export class EventPublisher {
     // server node, so it is only sent when the scope may have shrunk.
     if (!previousScope || previousScope.some((u) => !t.scopeUnitIds.includes(u))) this.emitter.in(room).except(scopeRooms).socketsLeave(room);
     this.emitter.to([...scopeRooms, room]).emit('ticket', event);
+    recordChange(this.redis, this.redisPrefix, event.ticketId);
   }
 }
