@@ -3,9 +3,12 @@
  * viewer (services/shared-snapshot.ts): a thousand consoles cost one scan per
  * interval, never one per request.
  *
- * Board: one scan of the open tickets (a small projection) at most every
+ * Board: the open tickets (a small projection) at most every
  * `boardIntervalMs`; consoles ask again when a ticket event arrives, passing
- * the event's instant, so the answer always includes that change.
+ * the event's instant, so the answer always includes that change. A server
+ * keeps the open tickets it read and then re-reads only those the change log
+ * (realtime/change-log.ts) names, with a full scan every FULL_SCAN_EVERY_MS
+ * and whenever the log does not reach back far enough.
  *
  * Rates (及时签收率, 按期办结率 by unit; today, this week, this month): a
  * finished day is stored once in `metric_days` (insert-only, `_id` = the day:
@@ -41,6 +44,7 @@ import {
 import { MetricDay, Ticket, Unit } from '../data/models/index.ts';
 import { isDuplicateKey } from '../data/db.ts';
 import { SharedSnapshot, type Stamped } from './shared-snapshot.ts';
+import { changedSince } from '../realtime/change-log.ts';
 
 interface UnitInfo {
   id: string;
@@ -91,14 +95,78 @@ async function loadUnits(): Promise<UnitInfo[]> {
   return units.map((u) => ({ id: String(u._id), name: u.name, ancestors: u.ancestors ?? [] }));
 }
 
-/** One scan of the open tickets. */
-export async function computeBoard(at: Date): Promise<BoardSnapshot> {
-  const acc = boardAccumulator(at.getTime());
+type StoredBoardTicket = Omit<BoardTicket, 'id'> & { _id: { toHexString(): string } };
+const boardTicket = (t: StoredBoardTicket): BoardTicket => ({ ...t, id: t._id.toHexString() });
+
+/** Every open ticket, as the board reads it. */
+async function scanOpenTickets(): Promise<Map<string, BoardTicket>> {
+  const rows = new Map<string, BoardTicket>();
   const cursor = Ticket.find({ status: { $in: BOARD_STATUSES } }, BOARD_PROJECTION).lean().cursor({ batchSize: 2000 });
-  for await (const t of cursor as AsyncIterable<Omit<BoardTicket, 'id'> & { _id: { toHexString(): string } }>) {
-    acc.add({ ...t, id: t._id.toHexString() });
-  }
+  for await (const t of cursor as AsyncIterable<StoredBoardTicket>) rows.set(t._id.toHexString(), boardTicket(t));
+  return rows;
+}
+
+async function boardOf(rows: Iterable<BoardTicket>, at: Date): Promise<BoardSnapshot> {
+  const acc = boardAccumulator(at.getTime());
+  for (const t of rows) acc.add(t);
   return { units: await loadUnits(), data: acc.result() };
+}
+
+/** The board from one scan of every open ticket. */
+export async function computeBoard(at: Date): Promise<BoardSnapshot> {
+  return boardOf((await scanOpenTickets()).values(), at);
+}
+
+/**
+ * A full scan at least this often, whatever the change log says (it is best effort), and at most
+ * this often relative to its duration (on FerretDB a scan of 10,000 open tickets takes ~13 s).
+ */
+export const FULL_SCAN_EVERY_MS = 5 * 60_000;
+const FULL_SCAN_PAUSE_FACTOR = 10;
+/** Changes are read from this long before the last read: writers' clocks differ a little. */
+const CLOCK_MARGIN_MS = 5000;
+
+/** The open tickets a server last read, brought up to date from the change log. */
+class OpenTickets {
+  private rows = new Map<string, BoardTicket>();
+  /** When the last read began (changes from then on are not in `rows` for sure). */
+  private readAt: number | null = null;
+  private fullAt = 0;
+  private fullMs = 0;
+  fullScans = 0;
+
+  constructor(
+    private readonly redis: Redis | null,
+    private readonly redisPrefix: string,
+  ) {}
+
+  async at(now: number): Promise<Iterable<BoardTicket>> {
+    const fullDue = now - this.fullAt >= Math.max(FULL_SCAN_EVERY_MS, FULL_SCAN_PAUSE_FACTOR * this.fullMs);
+    const changed = this.redis && this.readAt !== null && !fullDue ? await changedSince(this.redis, this.redisPrefix, this.readAt - CLOCK_MARGIN_MS) : null;
+    if (changed === null) {
+      this.rows = await scanOpenTickets();
+      this.fullAt = now;
+      this.fullMs = Date.now() - now;
+      this.fullScans++;
+    } else {
+      await this.reread(changed);
+    }
+    this.readAt = now;
+    return this.rows.values();
+  }
+
+  private async reread(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const docs = await Ticket.find({ _id: { $in: chunk } }, BOARD_PROJECTION).lean<StoredBoardTicket[]>();
+      const found = new Map(docs.map((d) => [d._id.toHexString(), d]));
+      for (const id of chunk) {
+        const t = found.get(id);
+        if (t && BOARD_STATUSES.includes(t.status)) this.rows.set(id, boardTicket(t));
+        else this.rows.delete(id);
+      }
+    }
+  }
 }
 
 /**
@@ -174,6 +242,8 @@ export interface BoardServiceOptions {
   redis: Redis | null;
   /** Redis key prefix (the app's REDIS_PREFIX). */
   prefix: string;
+  /** Prefix of the shared snapshots' keys, when not `prefix` (tests). */
+  snapshotPrefix?: string;
   boardIntervalMs?: number;
   ratesIntervalMs?: number;
   onComputed?: (what: 'board' | 'rates', ms: number) => void;
@@ -188,20 +258,26 @@ export class BoardService {
   private readonly rates: SharedSnapshot<RatesSnapshot>;
   /** Answers for viewers who see everything are the same bytes for one snapshot: serialised once. */
   private memo = { startedAt: 0, json: new Map<string, string>() };
+  /** This server's copy of the open tickets. */
+  readonly openTickets: OpenTickets;
 
   constructor(opts: BoardServiceOptions) {
     this.boardIntervalMs = opts.boardIntervalMs ?? 1000;
     const ratesIntervalMs = opts.ratesIntervalMs ?? 30_000;
+    const snapshotPrefix = opts.snapshotPrefix ?? opts.prefix;
+    this.openTickets = new OpenTickets(opts.redis, opts.prefix);
     this.board = new SharedSnapshot({
-      key: `${opts.prefix}:board`,
+      key: `${snapshotPrefix}:board`,
       redis: opts.redis,
       minIntervalMs: this.boardIntervalMs,
       maxAgeMs: Math.max(5000, this.boardIntervalMs * 5),
-      compute: computeBoard,
+      compute: async (at) => boardOf(await this.openTickets.at(at.getTime()), at),
+      // With the change log, full scans are paced by OpenTickets; the reads between them are small.
+      ...(opts.redis ? { pauseFactor: 0 } : {}),
       onComputed: (ms) => opts.onComputed?.('board', ms),
     });
     this.rates = new SharedSnapshot({
-      key: `${opts.prefix}:rates`,
+      key: `${snapshotPrefix}:rates`,
       redis: opts.redis,
       minIntervalMs: ratesIntervalMs,
       maxAgeMs: ratesIntervalMs * 2,

@@ -41,6 +41,8 @@ export interface SharedSnapshotOptions<T> {
   onComputed?: (ms: number) => void;
   /** How long a waiting node polls for another node's result before computing itself. */
   waitMs?: number;
+  /** After a computation, wait at least this many times its duration (default SCAN_PAUSE_FACTOR; 0 when the computation paces itself). */
+  pauseFactor?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -100,7 +102,7 @@ export class SharedSnapshot<T> {
       if (this.local && this.local.startedAt >= need) return this.local;
       // Rate limit: the next scan starts minIntervalMs after the last one ended, or later after a slow one.
       const last = this.local ? this.local.finishedAt - this.local.startedAt : 0;
-      const pause = (this.local?.finishedAt ?? 0) + Math.max(this.opts.minIntervalMs, SCAN_PAUSE_FACTOR * last) - Date.now();
+      const pause = (this.local?.finishedAt ?? 0) + Math.max(this.opts.minIntervalMs, (this.opts.pauseFactor ?? SCAN_PAUSE_FACTOR) * last) - Date.now();
       if (pause > 0) {
         await sleep(pause);
         continue;

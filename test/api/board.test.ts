@@ -3,7 +3,7 @@ import { SCAN_PAUSE_FACTOR, SharedSnapshot } from '../../server/services/shared-
 import { startTestApp, type TestApp } from '../helpers/harness.ts';
 import { fireTimer } from '../../server/services/deadlines.ts';
 import { BoardService, computeRates } from '../../server/services/board.ts';
-import { MetricDay } from '../../server/data/models/index.ts';
+import { MetricDay, Ticket } from '../../server/data/models/index.ts';
 import { DEFAULT_TIME_LIMIT_RULES } from '../../server/domain/time-limits.ts';
 import { shanghaiDay } from '../../server/domain/metrics.ts';
 import type { TimerJob } from '../../server/queue/queues.ts';
@@ -113,7 +113,7 @@ test.serial('the board is one scan shared by every viewer and every server node,
   const redis = app.server.deps.redis;
   const prefix = `${app.env.REDIS_PREFIX}:shared-test`;
   let scans = 0;
-  const nodes = [1, 2].map(() => new BoardService({ redis, prefix, boardIntervalMs: 500, onComputed: (what) => what === 'board' && scans++ }));
+  const nodes = [1, 2].map(() => new BoardService({ redis, prefix: app.env.REDIS_PREFIX!, snapshotPrefix: prefix, boardIntervalMs: 500, onComputed: (what) => what === 'board' && scans++ }));
   const viewer = { id: 'x', name: '赵主任', role: 'manager' as const, unitId: 'center', atCenter: true };
   const at = Date.now();
   const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => nodes[i % 2]!.boardFor(viewer, at, ['overdue'])));
@@ -132,6 +132,42 @@ test.serial('the board is one scan shared by every viewer and every server node,
   // Over HTTP the scans are counted in /metrics.
   const metrics = await app.api('GET', '/metrics');
   t.regex(metrics.body as string, /board_computation_seconds_count\{what="board"\} \d+/);
+});
+
+test.serial('after its first scan a server re-reads only the tickets the change log names; without the log it scans again', async (t) => {
+  const redis = app.server.deps.redis!;
+  const service = new BoardService({ redis, prefix: app.env.REDIS_PREFIX!, snapshotPrefix: `${app.env.REDIS_PREFIX}:log-test`, boardIntervalMs: 10 });
+  const viewer = { id: 'x', name: '赵主任', role: 'manager' as const, unitId: 'center', atCenter: true };
+  const summary = async () => (await service.boardFor(viewer, Date.now())).summary;
+  // The log has been kept for a minute (in a running center it always has); here it may have begun a moment ago.
+  await newTicket('看板增量测试：日志开始');
+  await redis.set(`${app.env.REDIS_PREFIX}:tickets:changed:from`, String(Date.now() - 60_000));
+  const before = await summary();
+  const count = (s: typeof before, status: string) => s.byStatus[status] ?? 0;
+  t.is(service.openTickets.fullScans, 1);
+
+  // Changes through the service are logged: the next board counts them without a scan.
+  const tk = await newTicket('看板增量测试：路灯不亮');
+  let now = await summary();
+  t.is(now.open, before.open + 1);
+  t.is(count(now, 'new'), count(before, 'new') + 1);
+  await ok('disp', tk, 'dispatch', { leadUnitId: 'st-a1' });
+  now = await summary();
+  t.is(count(now, 'new'), count(before, 'new'));
+  t.is(count(now, 'dispatched'), count(before, 'dispatched') + 1);
+  t.is(service.openTickets.fullScans, 1, 'no further scan: only the logged tickets were read');
+
+  // A change written behind the log's back is not seen…
+  const stray = await newTicket('看板增量测试：井盖缺失');
+  await summary();
+  // (its logged creation moved a minute back, out of the margin every read looks back)
+  await redis.zadd(`${app.env.REDIS_PREFIX}:tickets:changed`, Date.now() - 60_000, stray.id);
+  await Ticket.collection.updateOne({ number: stray.number }, { $set: { status: 'closed' } });
+  t.is((await summary()).open, before.open + 2, 'not re-read');
+  // …until the log cannot vouch for itself (Redis lost it): the next board scans and is right again.
+  await redis.del(`${app.env.REDIS_PREFIX}:tickets:changed`, `${app.env.REDIS_PREFIX}:tickets:changed:from`);
+  t.is((await summary()).open, before.open + 1);
+  t.is(service.openTickets.fullScans, 2);
 });
 
 test('a slow scan waits three times its duration before the next: snapshots get staler, the store is not starved', async (t) => {
