@@ -5,7 +5,7 @@ import { EXPLAIN_FROM_REPEAT, SAME_MATTER_AT, SUPERVISION_FROM_REPEAT, similarit
 import { applyTicketChange } from '../server/data/tickets.ts';
 import { byIdReader } from '../server/data/batch-read.ts';
 import { routingSnapshot, type RoutingJob } from '../server/queue/queues.ts';
-import { ConflictError } from '../server/errors.ts';
+import { ConflictError, NotFoundError } from '../server/errors.ts';
 import { route, type RoutingDecision } from '../server/domain/routing/route.ts';
 import { loadCatalogue } from '../server/services/catalogue.ts';
 import { currentClassifier } from '../server/services/classifier.ts';
@@ -51,8 +51,8 @@ async function routeTicket(job: Job<RoutingJob>): Promise<string> {
     try {
       return await routeFrom(created);
     } catch (err) {
-      // Changed since intake (merged, dispatched by hand …): decide again on the ticket as it is now.
-      if (!(err instanceof ConflictError)) throw err;
+      // Changed (merged, dispatched by hand …) or gone since intake: decide again on the ticket as it is now.
+      if (!(err instanceof ConflictError || err instanceof NotFoundError)) throw err;
     }
   }
   return routeFrom(await readTicket(new Types.ObjectId(job.data.ticketId)), job.data.ticketId);

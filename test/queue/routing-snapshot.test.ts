@@ -53,3 +53,9 @@ test.serial('a ticket dispatched by hand before its job ran is not routed again 
   t.is(after.lead?.unitId, 'dist-b');
   t.is(after.history.filter((e) => e.type === 'dispatched').length, 1);
 });
+
+test.serial('a job whose ticket is gone ends as missing, not as a failure retried ten times', async (t) => {
+  const { id, job } = await logged('湖滨街道某小区门前积水');
+  await Ticket.deleteOne({ _id: id });
+  t.is(await run(job), 'missing');
+});
