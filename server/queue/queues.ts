@@ -40,9 +40,10 @@ export function routingJobId(ticketId: string): string {
 export const ROUTING_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
-  // A completed job stays an hour (they carry the ticket as created): the reconcile only looks at tickets
-  // still \`new\`, and a job it adds for one routed meanwhile finds the ticket routed and does nothing.
-  removeOnComplete: { age: 3600, count: 50_000 },
+  // Completed jobs carry the ticket as created (2-3 KB), so few are kept: at most 10 minutes and 10,000
+  // (~30 MB of Redis). Nothing depends on them: the reconcile only looks at tickets still `new`, and a job
+  // it adds for one routed meanwhile finds the ticket routed and does nothing.
+  removeOnComplete: { age: 600, count: 10_000 },
   removeOnFail: { age: 14 * 24 * 3600 },
 };
 
