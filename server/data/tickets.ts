@@ -145,14 +145,15 @@ async function writeChange(
     if (!current || current.version !== c.version - 1) return null;
   }
   const updatedAt = new Date();
-  const update = { $set: { ...c.set, version: c.version, updatedAt }, $addToSet: { history: { $each: c.events } } };
+  const events = c.events.map(storedEvent);
+  const update = { $set: { ...c.set, version: c.version, updatedAt }, $addToSet: { history: { $each: events } } };
   // Top-level $set keys only: then the ticket after the change is the base with them replaced.
   if (base && !Object.keys(c.set).some((k) => k.includes('.'))) {
     // Through the driver: mongoose's casting of a ticket-sized update cost more than the rest of a routing job.
     // The change is stored as given, so it must already be in stored form (ObjectIds, Dates; see storedEvent).
-    if (!(await changes.update(filter, { ...update, $addToSet: { history: { $each: c.events.map(storedEvent) } } }))) return null;
+    if (!(await changes.update(filter, update))) return null;
     const had = new Set(base.history.map((h) => h.seq));
-    const added = (c.events as HistoryEvent[]).filter((e) => !had.has(e.seq)).map(storedEvent); // the claim numbered them
+    const added = events.filter((e) => !had.has(e.seq)); // the claim numbered them
     return { ...base, ...c.set, version: c.version, updatedAt, history: [...base.history, ...added] } as TicketDoc;
   }
   return Ticket.findOneAndUpdate(filter, update, { returnDocument: 'after', lean: true }) as unknown as Promise<TicketDoc | null>;
