@@ -9,15 +9,14 @@
  * caused. Writes bench-results/board.json.
  */
 import { Types } from 'mongoose';
-import { connectMongo, disconnectMongo, syncAllIndexes } from '../../server/data/db.ts';
+import { disconnectMongo } from '../../server/data/db.ts';
 import { Ticket, type TicketDoc } from '../../server/data/models/index.ts';
 import { BOARD_STATUSES } from '../../server/domain/metrics.ts';
 import { Redis } from 'ioredis';
 import { BoardService, computeBoard } from '../../server/services/board.ts';
 import { changeLogKey, recordChange } from '../../server/realtime/change-log.ts';
-import { seedDemo, DEMO_PASSWORD } from '../seed/index.ts';
-import { freePort } from '../stores.ts';
-import { percentile, round, startBenchStores, startProcess, stopProcess, writeResults } from './harness.ts';
+import { DEMO_PASSWORD } from '../seed/index.ts';
+import { percentile, round, startDemoStores, startProcess, stopProcess, writeResults } from './harness.ts';
 
 const OPEN = Number(process.env.BENCH_OPEN ?? 10_000);
 const CLOSED = Number(process.env.BENCH_CLOSED ?? 40_000);
@@ -35,12 +34,7 @@ async function multiply(templates: TicketDoc[], count: number, tag: string): Pro
 }
 
 async function main() {
-  const stores = await startBenchStores();
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...stores.env, PORT: String(port), SERVICE_NAME: 'bench' };
-  await connectMongo(env.MONGODB_URI!);
-  await syncAllIndexes();
-  await seedDemo();
+  const { stores, env, port } = await startDemoStores();
   const all = await Ticket.find({}).lean<TicketDoc[]>();
   const open = all.filter((t) => BOARD_STATUSES.includes(t.status));
   const closed = all.filter((t) => t.status === 'closed');

@@ -8,12 +8,11 @@
  * bench-results/dispatch.json.
  */
 import { io as connect } from 'socket.io-client';
-import { connectMongo, disconnectMongo, syncAllIndexes } from '../../server/data/db.ts';
+import { disconnectMongo } from '../../server/data/db.ts';
 import { Ticket } from '../../server/data/models/index.ts';
 import { retrainClassifier } from '../../server/services/classifier.ts';
-import { seedDemo, DEMO_PASSWORD } from '../seed/index.ts';
-import { freePort } from '../stores.ts';
-import { percentile, round, startBenchStores, startProcess, stopProcess, writeResults } from './harness.ts';
+import { DEMO_PASSWORD } from '../seed/index.ts';
+import { percentile, round, startDemoStores, startProcess, stopProcess, writeResults } from './harness.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_DURATION_SEC ?? 20);
@@ -32,12 +31,7 @@ interface Call {
 }
 
 async function main() {
-  const stores = await startBenchStores();
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...stores.env, PORT: String(port), SERVICE_NAME: 'bench' };
-  await connectMongo(env.MONGODB_URI!);
-  await syncAllIndexes();
-  await seedDemo();
+  const { stores, env, port } = await startDemoStores();
   const trained = await retrainClassifier();
   console.log(`classifier trained on ${trained?.records ?? 0} closed demo tickets`);
   // The request pool: what the demo citizens wrote (half with the operator's category, half without).

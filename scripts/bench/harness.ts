@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, PROJECT_ROOT, startFerretdb, startRedis, waitForPort, type StoreHandle } from '../stores.ts';
+import { connectMongo, syncAllIndexes } from '../../server/data/db.ts';
+import { seedDemo } from '../seed/index.ts';
 
 export interface BenchStores {
   env: NodeJS.ProcessEnv;
@@ -37,6 +39,17 @@ export async function startBenchStores(): Promise<BenchStores> {
 
 /** `BENCH_CPU_PROF=<dir>`: every process a benchmark starts writes a V8 CPU profile there when it stops. */
 const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+
+/** Bench stores holding the demo data (江州市), this process connected to them, and a port for the server. */
+export async function startDemoStores(): Promise<{ stores: BenchStores; env: NodeJS.ProcessEnv; port: number }> {
+  const stores = await startBenchStores();
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...stores.env, PORT: String(port), SERVICE_NAME: 'bench' };
+  await connectMongo(env.MONGODB_URI!);
+  await syncAllIndexes();
+  await seedDemo();
+  return { stores, env, port };
+}
 
 export async function startProcess(script: string, env: NodeJS.ProcessEnv, port?: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...profileArgs, '--import', 'tsx', script], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
