@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { mongo, Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { HistoryEvent } from '../domain/ticket.ts';
 import { formatTicketNumber } from '../domain/ticket-number.ts';
@@ -6,6 +6,8 @@ import { Ticket, TicketChange, type TicketDoc } from './models/index.ts';
 import { idFiltersUseIndex, isDuplicateKey } from './db.ts';
 import { BatchInserter, BatchUpdater } from './group-commit.ts';
 import { announceTicket, changeEventType } from '../realtime/bus.ts';
+
+const { EJSON } = mongo.BSON;
 
 /**
  * Ticket persistence: numbering, insert, version-guarded changes, lists.
@@ -107,7 +109,7 @@ export async function applyTicketChange(
   const events = change.events.map((e, i) => ({ ...e, seq: expected.historyLength + i + 1 }));
   const claim = { _id: `${id.toHexString()}:${version}`, ticketId: id, version, set: change.set ?? {}, events, at: new Date() };
   try {
-    await claims.insert(claim as never);
+    await claims.insert(claimRecord(claim));
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     await rollForward(id);
@@ -172,7 +174,13 @@ export async function rollForward(id: Types.ObjectId): Promise<boolean> {
   // The claim for the next version, looked up by its _id (indexed on every backend).
   const next = await TicketChange.findById(`${id.toHexString()}:${t.version + 1}`).lean();
   if (!next || Date.now() - next.at.getTime() < ROLL_FORWARD_AFTER_MS) return false;
-  return !!(await writeChange(next));
+  const { set, events } = next.change ? (EJSON.parse(next.change, { relaxed: true }) as { set: Record<string, unknown>; events: unknown[] }) : { set: next.set ?? {}, events: next.events ?? [] };
+  return !!(await writeChange({ ticketId: next.ticketId, version: next.version, set, events }));
+}
+
+/** The claim as stored: the change itself as one EJSON string (see models/ticket-change.ts). */
+export function claimRecord(c: { _id: string; ticketId: Types.ObjectId; version: number; set: Record<string, unknown>; events: unknown[]; at: Date }): Record<string, unknown> {
+  return { _id: c._id, ticketId: c.ticketId, version: c.version, change: EJSON.stringify({ set: c.set, events: c.events }, { relaxed: true }), at: c.at };
 }
 
 export function versionConflict(expectedVersion: number): ConflictError {

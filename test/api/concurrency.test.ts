@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Types } from 'mongoose';
 import { startTestApp, type TestApp } from '../helpers/harness.ts';
-import { applyTicketChange, rollForward } from '../../server/data/tickets.ts';
+import { applyTicketChange, claimRecord, rollForward } from '../../server/data/tickets.ts';
 import { Ticket, TicketChange } from '../../server/data/models/index.ts';
 import { AppError } from '../../server/errors.ts';
 
@@ -44,29 +44,33 @@ test('of many concurrent changes from the same version exactly one wins; the res
   t.is(stored!.title, (won[0] as PromiseFulfilledResult<{ title?: string }>).value.title);
 });
 
-test('a change whose writer died after claiming it is rolled forward, once', async (t) => {
-  const tk = await newTicket();
-  const id = new Types.ObjectId(tk.id);
-  // Simulate a writer that claimed version 2 and crashed before updating the ticket.
-  await TicketChange.collection.insertOne({
-    _id: `${tk.id}:2`,
-    ticketId: id,
-    version: 2,
-    set: { title: 'from the crashed writer' },
-    events: [{ seq: 2, at: new Date(), type: 'note', actor: { id: null, name: 'crashed', role: 'system' } }],
-    at: new Date(Date.now() - 10_000),
-  } as never);
-  const next = applyTicketChange(id, { version: 1, historyLength: 1 }, { events: [] });
-  await t.throwsAsync(next, { instanceOf: AppError, message: /已被他人修改/ });
-  const stored = await Ticket.findById(id).lean();
-  t.is(stored!.version, 2);
-  t.is(stored!.title, 'from the crashed writer');
-  t.deepEqual(stored!.history.map((h) => h.seq), [1, 2]);
-  t.false(await rollForward(id), 'nothing left to roll forward');
-  const after = await applyTicketChange(id, { version: 2, historyLength: 2 }, { events: [{ at: new Date(), type: 'note', actor: { id: null, name: 'x', role: 'system' } }] });
-  t.is(after.version, 3);
-  t.is(after.history.length, 3);
-});
+for (const format of ['as written now', 'as written before the change became one EJSON string'] as const) {
+  test(`a change whose writer died after claiming it is rolled forward, once (claim ${format})`, async (t) => {
+    const tk = await newTicket();
+    const id = new Types.ObjectId(tk.id);
+    // Simulate a writer that claimed version 2 and crashed before updating the ticket.
+    const crashed = {
+      _id: `${tk.id}:2`,
+      ticketId: id,
+      version: 2,
+      set: { title: 'from the crashed writer' },
+      events: [{ seq: 2, at: new Date(), type: 'note', actor: { id: null, name: 'crashed', role: 'system' } }],
+      at: new Date(Date.now() - 10_000),
+    };
+    await TicketChange.collection.insertOne((format === 'as written now' ? claimRecord(crashed) : crashed) as never);
+    const next = applyTicketChange(id, { version: 1, historyLength: 1 }, { events: [] });
+    await t.throwsAsync(next, { instanceOf: AppError, message: /已被他人修改/ });
+    const stored = await Ticket.findById(id).lean();
+    t.is(stored!.version, 2);
+    t.is(stored!.title, 'from the crashed writer');
+    t.deepEqual(stored!.history.map((h) => h.seq), [1, 2]);
+    t.true(stored!.history[1]!.at instanceof Date, 'the event instant is stored as a date');
+    t.false(await rollForward(id), 'nothing left to roll forward');
+    const after = await applyTicketChange(id, { version: 2, historyLength: 2 }, { events: [{ at: new Date(), type: 'note', actor: { id: null, name: 'x', role: 'system' } }] });
+    t.is(after.version, 3);
+    t.is(after.history.length, 3);
+  });
+}
 
 test('a change against a version the ticket never had is refused and leaves no claim behind', async (t) => {
   const tk = await newTicket();
