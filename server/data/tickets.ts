@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import type { HistoryEvent } from '../domain/ticket.ts';
 import { formatTicketNumber } from '../domain/ticket-number.ts';
 import { Ticket, TicketChange, type TicketDoc } from './models/index.ts';
+import type { TicketChangeRecord } from './models/ticket-change.ts';
 import { idFiltersUseIndex, isDuplicateKey } from './db.ts';
 import { BatchInserter, BatchUpdater } from './group-commit.ts';
 import { announceTicket, changeEventType } from '../realtime/bus.ts';
@@ -174,8 +175,13 @@ export async function rollForward(id: Types.ObjectId): Promise<boolean> {
   // The claim for the next version, looked up by its _id (indexed on every backend).
   const next = await TicketChange.findById(`${id.toHexString()}:${t.version + 1}`).lean();
   if (!next || Date.now() - next.at.getTime() < ROLL_FORWARD_AFTER_MS) return false;
-  const { set, events } = next.change ? (EJSON.parse(next.change, { relaxed: true }) as { set: Record<string, unknown>; events: unknown[] }) : { set: next.set ?? {}, events: next.events ?? [] };
-  return !!(await writeChange({ ticketId: next.ticketId, version: next.version, set, events }));
+  return !!(await writeChange({ ticketId: next.ticketId, version: next.version, ...claimedChange(next) }));
+}
+
+/** The change a claim holds, in either stored form. */
+export function claimedChange(claim: Pick<TicketChangeRecord, 'change' | 'set' | 'events'>): { set: Record<string, unknown>; events: HistoryEvent[] } {
+  if (claim.change) return EJSON.parse(claim.change, { relaxed: true }) as { set: Record<string, unknown>; events: HistoryEvent[] };
+  return { set: claim.set ?? {}, events: (claim.events ?? []) as unknown as HistoryEvent[] };
 }
 
 /** The claim as stored: the change itself as one EJSON string (see models/ticket-change.ts). */

@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../helpers/harness.ts';
 import { Notice, Ticket, TicketChange, type TicketDoc } from '../../server/data/models/index.ts';
 import { Worker } from 'bullmq';
 import { fireTimer, reconcileTimers, restartClock, TIMER_HORIZON_MS, timeLimitRuntime, timerProcessor } from '../../server/services/deadlines.ts';
-import { applyTicketChange } from '../../server/data/tickets.ts';
+import { applyTicketChange, claimedChange, claimRecord } from '../../server/data/tickets.ts';
 import { createRedis } from '../../server/redis.ts';
 import { QUEUES, TIMER_JOB_OPTIONS } from '../../server/queue/queues.ts';
 import { TimerSchedule, type TimerScheduleRecord } from '../../server/data/models/timer-schedule.ts';
@@ -90,7 +90,7 @@ test('dispatch stores versioned deadlines (committed and statutory) in the same 
     t.truthy(d.resolve.dueAt && d.resolve.statutoryDueAt);
     t.deepEqual(doc.history.slice(-2).map((h) => h.type), ['dispatched', 'deadlines_set']);
     const changes = await TicketChange.find({ ticketId: doc._id }).lean();
-    const dispatchChange = changes.find((c) => (c.events as { type: string }[]).some((e) => e.type === 'dispatched'))!;
+    const dispatchChange = changes.map(claimedChange).find((c) => c.events.some((e) => e.type === 'dispatched'))!;
     t.truthy((dispatchChange.set as { deadlines?: unknown }).deadlines, 'deadlines written by the dispatch change itself');
 
     // One schedule entry for the version, holding all 8 timers with their instants.
@@ -179,14 +179,16 @@ test('a writer that crashed after claiming the next version does not make a leve
   const tk = await dispatchedTicket('critical');
   const doc = await stored(tk.id);
   // A change claimed by a process that died before writing the ticket (3 s ago: rolled forward by the next writer).
-  await TicketChange.collection.insertOne({
-    _id: `${tk.id}:${doc.version + 1}`,
-    ticketId: doc._id,
-    version: doc.version + 1,
-    set: { title: '崩溃前的修改' },
-    events: [{ seq: doc.history.length + 1, at: new Date(), type: 'noted', actor: { id: null, name: 'x', role: 'system' } }],
-    at: new Date(Date.now() - 3000),
-  } as never);
+  await TicketChange.collection.insertOne(
+    claimRecord({
+      _id: `${tk.id}:${doc.version + 1}`,
+      ticketId: doc._id,
+      version: doc.version + 1,
+      set: { title: '崩溃前的修改' },
+      events: [{ seq: doc.history.length + 1, at: new Date(), type: 'noted', actor: { id: null, name: 'x', role: 'system' } }],
+      at: new Date(Date.now() - 3000),
+    }) as never,
+  );
   const results = await Promise.all([fireTimer(job(tk.id, 1, 'contact', 'warning')), fireTimer(job(tk.id, 1, 'contact', 'warning'))]);
   t.deepEqual(results.sort(), ['already_fired', 'fired']);
   const after = await stored(tk.id);
