@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Form, Input, Modal, Select, Skeleton, Typography } from 'antd';
+import { Alert, Form, Input, Modal, Select, Skeleton, Typography } from 'antd';
 import { api, type Unit, type User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { QueueCard, TicketLink, useTicketAction } from './common.tsx';
+import { QueueCard, rowActionColumn, TicketLink, useTicketAction } from './common.tsx';
 import { listOf, useBoard, type Row } from './board-data.ts';
 import { BoardError, UpdatedAt } from './manager-common.tsx';
 
@@ -68,29 +68,15 @@ export function ArbitrationPage({ user }: { user: User }) {
         { title: t('summary'), key: 'summary', render: (_: unknown, r) => <span className="clip">{r.title ? `${r.title}：${r.summary}` : r.summary}</span> },
         { title: t('colReturns'), dataIndex: 'returnCount', width: 100, render: (n: number) => <Typography.Text strong style={{ color: '#722ed1' }}>{t('returnsFmt', { n })}</Typography.Text> },
         { title: t('createdAt'), dataIndex: 'createdAt', width: 150, render: (v: string) => i18n.dateTime(v) },
-        ...(canDecide
-          ? [
-              {
-                title: '',
-                key: 'act',
-                width: 80,
-                render: (_: unknown, r: Row) => (
-                  <Button
-                    size="small"
-                    type="primary"
-                    onClick={() => {
-                      form.resetFields();
-                      clearFormError();
-                      setTarget(r);
-                    }}
-                    data-testid={`arbitrate-${r.number}`}
-                  >
-                    {t('actArbitrate')}
-                  </Button>
-                ),
-              },
-            ]
-          : []),
+        ...rowActionColumn<Row>(canDecide, {
+          label: t('actArbitrate'),
+          testId: 'arbitrate',
+          onClick: (r) => {
+            form.resetFields();
+            clearFormError();
+            setTarget(r);
+          },
+        }),
       ]}
     >
       <Modal

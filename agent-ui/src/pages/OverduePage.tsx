@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
-import { Alert, Button, Form, Input, Modal, Segmented, Skeleton, Tag, Typography } from 'antd';
+import { Alert, Form, Input, Modal, Segmented, Skeleton, Tag, Typography } from 'antd';
 import type { User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { QueueCard, TicketLink, UrgencyTag, useTicketAction } from './common.tsx';
+import { QueueCard, rowActionColumn, TicketLink, UrgencyTag, useTicketAction } from './common.tsx';
 import { spanText, useNow } from './deadline.ts';
 import { LEVEL_KEYS, listOf, useBoard, type OverdueLevel, type Row } from './board-data.ts';
 import { BoardError, LevelTag, UpdatedAt } from './manager-common.tsx';
@@ -89,30 +89,16 @@ export function OverduePage({ user }: { user: User }) {
             r.dueAt && now > Date.parse(r.dueAt) ? <Typography.Text style={{ color: '#cf1322' }}>{spanText(now - Date.parse(r.dueAt), t, sep)}</Typography.Text> : '-',
         },
         { title: t('colLevel'), dataIndex: 'level', width: 100, render: (l: Row['level']) => <LevelTag level={l} /> },
-        ...(canSupervise
-          ? [
-              {
-                title: '',
-                key: 'act',
-                width: 80,
-                render: (_: unknown, r: Row) => (
-                  <Button
-                    size="small"
-                    type="primary"
-                    danger
-                    onClick={() => {
-                      form.resetFields();
-                      clearFormError();
-                      setTarget(r);
-                    }}
-                    data-testid={`supervise-${r.number}`}
-                  >
-                    {t('actSupervise')}
-                  </Button>
-                ),
-              },
-            ]
-          : []),
+        ...rowActionColumn<Row>(canSupervise, {
+          label: t('actSupervise'),
+          testId: 'supervise',
+          danger: true,
+          onClick: (r) => {
+            form.resetFields();
+            clearFormError();
+            setTarget(r);
+          },
+        }),
       ]}
     >
       <Modal

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { App as AntApp, Badge, Card, Table, Tag, type TableProps } from 'antd';
+import { App as AntApp, Badge, Button, Card, Table, Tag, type TableProps } from 'antd';
 import { api, ApiError, errorText, type Ticket } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { navigate } from '../router.ts';
@@ -171,4 +171,27 @@ export function TicketLink({ id, children }: { id: string; children: ReactNode }
       {children}
     </a>
   );
+}
+
+/**
+ * The last column of a queue whose rows a user may act on: one button per row
+ * (test id `<testId>-<number>`); no column for users who may not.
+ */
+export function rowActionColumn<T extends { number: string }>(
+  allowed: boolean,
+  opts: { label: string; testId: string; danger?: boolean; onClick: (row: T) => void },
+) {
+  if (!allowed) return [];
+  return [
+    {
+      title: '',
+      key: 'act',
+      width: 80,
+      render: (_: unknown, r: T) => (
+        <Button size="small" type="primary" danger={opts.danger} onClick={() => opts.onClick(r)} data-testid={`${opts.testId}-${r.number}`}>
+          {opts.label}
+        </Button>
+      ),
+    },
+  ];
 }
