@@ -143,7 +143,8 @@ class OpenTickets {
   async at(now: number): Promise<Iterable<BoardTicket>> {
     const fullDue = now - this.fullAt >= Math.max(FULL_SCAN_EVERY_MS, FULL_SCAN_PAUSE_FACTOR * this.fullMs);
     const changed = this.redis && this.readAt !== null && !fullDue ? await changedSince(this.redis, this.redisPrefix, this.readAt - CLOCK_MARGIN_MS) : null;
-    if (changed === null) {
+    // Re-reading more tickets than a scan reads (a long quiet spell, then a busy log) costs more than the scan.
+    if (changed === null || changed.length > Math.max(this.rows.size, 500)) {
       this.rows = await scanOpenTickets();
       this.fullAt = now;
       this.fullMs = Date.now() - now;
