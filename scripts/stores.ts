@@ -14,7 +14,7 @@ const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 /** Bumped whenever the local patches below change, so an old build is replaced. */
-const FERRETDB_PATCH = 'p5';
+const FERRETDB_PATCH = 'p6';
 export const FERRETDB_BIN = path.join(TOOLS_DIR, 'bin', `ferretdb-${FERRETDB_VERSION}-${FERRETDB_PATCH}`);
 
 function say(msg: string): void {
@@ -89,6 +89,7 @@ function buildFerretdb(): string {
   patchIdPushdown(src);
   patchWriteQueue(src);
   patchFieldPushdown(src);
+  patchBatchedUpdates(src);
   mkdirSync(path.dirname(FERRETDB_BIN), { recursive: true });
   const tmp = `${FERRETDB_BIN}.tmp`;
   run(go, ['build', '-trimpath', '-o', tmp, './cmd/ferretdb'], { cwd: src, env: modEnv });
@@ -350,6 +351,108 @@ func plainFieldName(k string) bool {
 }
 `;
   writeFileSync(file, before.replace(anchor, apply + anchor) + helpers);
+}
+
+/**
+ * Patch p6: an update command with many statements (the group-committed
+ * ticket changes, server/data/group-commit.ts) wrote each matched document
+ * in its own SQLite transaction: one lock of the write queue (p4), one
+ * commit and one WAL append per document, one after another. Measured on
+ * the routing backlog: a job waited 65–73 ms of its ~100 ms for its update
+ * batch while both cores still had a third idle. When every statement names
+ * one document by a plain `_id` equality, none upserts and no `_id` repeats,
+ * the statements are still read and applied in order as before, and the
+ * documents they changed are written together in one transaction at the end.
+ * A failure anywhere keeps the stock outcome: the statements before the
+ * failing one are written (one by one if the batch's transaction failed),
+ * the rest are not. Pinned by test/data/store-patches.test.ts.
+ */
+function patchBatchedUpdates(src: string): void {
+  const file = path.join(src, 'internal', 'handler', 'msg_update.go');
+  const before = readFileSync(file, 'utf8');
+  const edits: [string, string][] = [
+    [
+      '\tfor _, u := range params.Updates {\n\t\tc, err := db.Collection(params.Collection)',
+      '\tdeferred := deferredUpdatesFor(params.Updates)\n\n\tfor _, u := range params.Updates {\n\t\tc, err := db.Collection(params.Collection)',
+    ],
+    [
+      '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n\t\tif err != nil {\n\t\t\treturn 0, 0, nil, lazyerrors.Error(err)\n\t\t}',
+      '\t\tvar uc backends.Collection = c\n\t\tif deferred != nil {\n\t\t\tdeferred.Collection = c\n\t\t\tuc = deferred\n\t\t}\n\n\t\tresult, err := common.UpdateDocument(ctx, uc, "update", iter, &u)\n\t\tif err != nil {\n\t\t\tif ferr := deferred.flush(ctx); ferr != nil {\n\t\t\t\treturn 0, 0, nil, ferr\n\t\t\t}\n\n\t\t\treturn 0, 0, nil, lazyerrors.Error(err)\n\t\t}',
+    ],
+    [
+      '\treturn matched, modified, &upserted, nil\n}',
+      '\tif err := deferred.flush(ctx); err != nil {\n\t\treturn 0, 0, nil, err\n\t}\n\n\treturn matched, modified, &upserted, nil\n}',
+    ],
+  ];
+  let out = before;
+  for (const [from, to] of edits) {
+    if (out.split(from).length !== 2) throw new Error(`FerretDB source changed: ${JSON.stringify(from.slice(0, 60))} not found once in ${file}`);
+    out = out.replace(from, to);
+  }
+  out += `
+// deferredUpdates collects the documents an update command changed, to write them in one transaction (hotline patch p6).
+type deferredUpdates struct {
+\tbackends.Collection
+\tdocs []*types.Document
+}
+
+// deferredUpdatesFor returns a collector when every statement names one document by a plain _id equality,
+// none upserts and no _id repeats (so no statement can read a document that an earlier one changed); nil otherwise.
+func deferredUpdatesFor(updates []common.Update) *deferredUpdates {
+\tif len(updates) < 2 {
+\t\treturn nil
+\t}
+\tseen := make(map[string]struct{}, len(updates))
+\tfor _, u := range updates {
+\t\tif u.Multi || u.Upsert || u.Filter == nil {
+\t\t\treturn nil
+\t\t}
+\t\tv, err := u.Filter.Get("_id")
+\t\tif err != nil {
+\t\t\treturn nil
+\t\t}
+\t\tvar key string
+\t\tswitch v := v.(type) {
+\t\tcase string:
+\t\t\tkey = "s" + v
+\t\tcase types.ObjectID:
+\t\t\tkey = "o" + string(v[:])
+\t\tdefault:
+\t\t\treturn nil
+\t\t}
+\t\tif _, dup := seen[key]; dup {
+\t\t\treturn nil
+\t\t}
+\t\tseen[key] = struct{}{}
+\t}
+\treturn new(deferredUpdates)
+}
+
+// UpdateAll keeps the documents for flush.
+func (d *deferredUpdates) UpdateAll(_ context.Context, params *backends.UpdateAllParams) (*backends.UpdateAllResult, error) {
+\td.docs = append(d.docs, params.Docs...)
+\treturn &backends.UpdateAllResult{Updated: int32(len(params.Docs))}, nil
+}
+
+// flush writes the collected documents in one transaction; if that fails, one by one in order up to the first failure.
+func (d *deferredUpdates) flush(ctx context.Context) error {
+\tif d == nil || len(d.docs) == 0 {
+\t\treturn nil
+\t}
+\tdocs := d.docs
+\td.docs = nil
+\tif _, err := d.Collection.UpdateAll(ctx, &backends.UpdateAllParams{Docs: docs}); err == nil {
+\t\treturn nil
+\t}
+\tfor _, doc := range docs {
+\t\tif _, err := d.Collection.UpdateAll(ctx, &backends.UpdateAllParams{Docs: []*types.Document{doc}}); err != nil {
+\t\t\treturn lazyerrors.Error(err)
+\t\t}
+\t}
+\treturn nil
+}
+`;
+  writeFileSync(file, out);
 }
 
 export function findRedisServer(): string {

@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../helpers/harness.ts';
 import { idFiltersUseIndex } from '../../server/data/db.ts';
 
 /**
- * The embedded FerretDB carries local patch p2 (scripts/stores.ts): filters
+ * The embedded FerretDB carries local patches (scripts/stores.ts). p2: filters
  * naming `_id` are narrowed by the _id index in SQL and the rest of the filter
  * is applied as before. These tests pin both halves: the plan uses the index,
  * and the answers are exactly those of the full filter.
@@ -96,4 +96,48 @@ test('top-level string equalities and $in lists (narrowed in SQL by patch p5) an
   t.is(await probe.countDocuments({ status: 'new' }), 2);
   const res = await probe.updateMany({ status: 'closed' }, { $set: { seen: true } });
   t.is(res.matchedCount, 2, 'updates find the same documents');
+});
+
+/**
+ * Patch p6: an update command whose statements each name one document by _id
+ * writes the documents it changed in one transaction. What a client sees must
+ * stay what stock FerretDB (and MongoDB for an ordered bulk) gives: the
+ * statements apply in order, guards that do not hold change nothing, and a
+ * failing statement leaves those before it applied and the rest not.
+ */
+test('many single-document updates in one command: each applies exactly as its own filter says', async (t) => {
+  const probe = mongoose.connection.db!.collection<{ _id: string | Types.ObjectId; version: number; n?: number }>('batch_probe');
+  const oids = Array.from({ length: 20 }, () => new Types.ObjectId());
+  await probe.insertMany([...oids.map((_id) => ({ _id, version: 1 })), { _id: 'claim:1', version: 1 }]);
+  const guarded = (id: string | Types.ObjectId, from: number, to: number) => ({ updateOne: { filter: { _id: id, version: from }, update: { $set: { version: to } } } });
+  // Every other guard holds; a string id among ObjectIds.
+  const res = await probe.bulkWrite([...oids.map((id, i) => guarded(id, i % 2 ? 1 : 5, 2)), guarded('claim:1', 1, 2)] as never, { ordered: false });
+  t.is(res.matchedCount, 11);
+  t.is(res.modifiedCount, 11);
+  const versions = new Map((await probe.find({}).toArray()).map((d) => [String(d._id), d.version]));
+  oids.forEach((id, i) => t.is(versions.get(String(id)), i % 2 ? 2 : 1, `document ${i}`));
+  t.is(versions.get('claim:1'), 2);
+
+  // One _id twice: the second statement sees what the first wrote (the stock path, one write each).
+  const twice = await probe.bulkWrite([guarded(oids[1]!, 2, 3), guarded(oids[1]!, 3, 4)] as never, { ordered: false });
+  t.is(twice.matchedCount, 2);
+  t.is((await probe.findOne({ _id: oids[1]! }))?.version, 4);
+});
+
+test('a failing statement in such a command leaves the ones before it applied and the rest not', async (t) => {
+  const probe = mongoose.connection.db!.collection<{ _id: string; version: number; code: string | number }>('batch_fail_probe');
+  await probe.createIndex({ code: 1 }, { unique: true });
+  await probe.insertMany(['a', 'b', 'c', 'd', 'e', 'f'].map((_id) => ({ _id, version: 1, code: `code-${_id}` })));
+  const bump = (_id: string) => ({ updateOne: { filter: { _id, version: 1 }, update: { $set: { version: 2 } } } });
+  const versions = async () => Object.fromEntries((await probe.find({}).toArray()).map((d) => [d._id, d.version]));
+
+  // A statement the handler refuses ($inc of a string)…
+  await t.throwsAsync(probe.bulkWrite([bump('a'), { updateOne: { filter: { _id: 'b' }, update: { $inc: { code: 1 } } } }, bump('c')] as never, { ordered: true }));
+  t.deepEqual(await versions(), { a: 2, b: 1, c: 1, d: 1, e: 1, f: 1 });
+
+  // …and one the store refuses when it writes (a duplicate of a unique key): the batch's transaction fails as a whole,
+  // and its documents are then written one by one up to the failing one.
+  await t.throwsAsync(probe.bulkWrite([bump('d'), { updateOne: { filter: { _id: 'e' }, update: { $set: { code: 'code-a' } } } }, bump('f')] as never, { ordered: true }));
+  t.deepEqual(await versions(), { a: 2, b: 1, c: 1, d: 2, e: 1, f: 1 });
+  t.is((await probe.findOne({ _id: 'e' }))?.code, 'code-e');
 });
