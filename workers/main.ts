@@ -46,7 +46,7 @@ export async function startWorkers(env: NodeJS.ProcessEnv = process.env) {
   const redis = createRedis(config.REDIS_URL, 'worker');
   const routingQueue = createQueue(QUEUES.routing, redis, config.REDIS_PREFIX);
   const maintenanceQueue = createQueue(QUEUES.maintenance, redis, config.REDIS_PREFIX);
-  setWorkerContext({ routingQueue });
+  setWorkerContext({ routingQueue, reconcileIntervalMs: config.RECONCILE_INTERVAL_SEC * 1000 });
   // Changes made here (routing, timers) reach the consoles like the server's own.
   const uninstallPublisher = installTicketPublisher(new EventPublisher(redis, config.REDIS_PREFIX));
   const timeLimits = configureTimeLimits({ redis, config });

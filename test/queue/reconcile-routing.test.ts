@@ -82,3 +82,23 @@ test.serial('a Redis flush takes the schedulers: they come back, and the next ro
     await Promise.all([maintenance.close(), routing.close()]);
   }
 });
+
+test.serial('the periodic reconcile leaves tickets younger than two of its intervals to their own jobs, and a later run takes them', async (t) => {
+  const routing = new Queue('routing-grace-probe', { connection: { url: app.env.REDIS_URL! }, prefix: app.env.REDIS_PREFIX! });
+  const run = () => maintenanceProcessor({ name: 'reconcile-routing' } as never) as Promise<{ checked: number; enqueued: number }>;
+  try {
+    const young = await waiting(20_000);
+    const older = await waiting(90_000);
+    setWorkerContext({ routingQueue: routing, reconcileIntervalMs: 30_000 });
+    await run();
+    t.true(!!(await routing.getJob(routingJobId(older))), 'a ticket older than the grace (60 s) without a job is enqueued');
+    t.false(!!(await routing.getJob(routingJobId(young))), 'a 20-second-old ticket is not even looked at');
+    // Every second here: the grace is 2 s, so the young ticket is now well past it.
+    setWorkerContext({ routingQueue: routing, reconcileIntervalMs: 1000 });
+    await run();
+    t.true(!!(await routing.getJob(routingJobId(young))), 'the next run found it');
+  } finally {
+    await routing.obliterate({ force: true }).catch(() => undefined);
+    await routing.close();
+  }
+});
