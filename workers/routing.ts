@@ -10,7 +10,7 @@ import { route, type RoutingDecision } from '../server/domain/routing/route.ts';
 import { loadCatalogue } from '../server/services/catalogue.ts';
 import { currentClassifier } from '../server/services/classifier.ts';
 import { applyCommand } from '../server/services/workflow.ts';
-import type { Actor, HistoryEvent } from '../server/domain/ticket.ts';
+import type { Actor, HistoryEvent, RoutingSummary } from '../server/domain/ticket.ts';
 import { logger } from '../server/logger.ts';
 
 /** The routing worker acts under the dispatcher's rules, and is named as itself in the history. */
@@ -140,16 +140,21 @@ async function findRepeat(t: TicketDoc): Promise<UnresolvedItem | null> {
   return best;
 }
 
+/** Category guesses below this are not worth showing: they only made every ticket bigger to store and to read. */
+const SHOWN_GUESS_FROM = 0.01;
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
 /** What the dispatcher's queue shows: the suggestion, how sure, and why. */
-function summary(d: RoutingDecision, guesses: { code: string; confidence: number }[]) {
+function summary(d: RoutingDecision, guesses: { code: string; confidence: number }[]): RoutingSummary {
   return {
     decision: d.decision,
     suggestion: d.lead,
     coUnits: d.coUnits,
-    confidence: d.confidence,
+    confidence: round3(d.confidence),
     explanation: d.explanation,
-    matchedRules: d.matched.map((m) => ({ id: m.ruleId, name: m.name, score: m.score })),
-    categoryGuesses: guesses,
+    // The engine's best five, without those that only came close to matching.
+    matchedRules: d.matched.filter((m) => m.score > 0).map((m) => ({ id: m.ruleId, name: m.name, score: m.score })),
+    categoryGuesses: guesses.filter((g) => g.confidence >= SHOWN_GUESS_FROM).map((g) => ({ code: g.code, confidence: round3(g.confidence) })),
     area: d.area,
   };
 }

@@ -1,4 +1,6 @@
 /** The console's HTTP client: JSON in and out, the login token, the API's one error shape. */
+import type { RoutingSummary } from '../../server/domain/ticket.ts';
+
 export interface User {
   id: string;
   name: string;
@@ -43,6 +45,8 @@ export interface Ticket {
   overdue: boolean;
   emergency: { line: string; at: string; note?: string } | null;
   closure: { reason: string; at: string; answer?: string } | null;
+  /** The routing worker's suggestion and reasons (tickets it routed or parked). */
+  routing: RoutingSummary | null;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -183,6 +183,21 @@ export interface UnitRef {
   unitName: string;
 }
 
+/** The routing worker's decision as the ticket keeps it: what it suggests, how sure, and why (the dispatch queue shows it). */
+export interface RoutingSummary {
+  decision: 'dispatch' | 'park';
+  suggestion: { unitId: string; unitName: string } | null;
+  coUnits: { unitId: string; unitName: string }[];
+  confidence: number;
+  /** Why, in Chinese: the area, the rules that matched, the reason a dispatcher must decide. */
+  explanation: string[];
+  /** The rules that scored, best first (at most five). */
+  matchedRules: { id: string; name: string; score: number }[];
+  /** The classifier's category guesses worth naming (a ticket without an operator's category). */
+  categoryGuesses: { code: string; confidence: number }[];
+  area: import('./routing/route.ts').ResolvedArea | null;
+}
+
 /** The stored ticket as plain data (architecture.md "Tickets"). */
 export interface TicketRecord {
   _id: import('mongoose').Types.ObjectId;
@@ -225,7 +240,7 @@ export interface TicketRecord {
   repeatOf?: import('mongoose').Types.ObjectId;
   repeatCount?: number;
   /** The routing worker's decision: suggestion, confidence and reasons (shown in the dispatch queue). */
-  routing?: Record<string, unknown>;
+  routing?: RoutingSummary;
   /** Idempotency scope+key; tickets without a client key get a unique generated one. */
   intakeKey: string;
   intakeFingerprint: string;

@@ -84,6 +84,8 @@ test.serial('an operator logs a call; the dispatcher sees it in the manual queue
     const dialog = disp.getByRole('dialog');
     await dialog.waitFor();
     await disp.waitForFunction("!document.querySelector('.ant-zoom-appear, .ant-zoom-enter')"); // the modal has finished opening
+    // Why the router could not decide, in its words.
+    await dialog.locator('[data-testid="park-reasons"]').getByText('无匹配的派单规则且属地不明，转人工派单').waitFor();
     await dialog.locator('input').first().fill('东湖区');
     await disp.keyboard.press('Enter');
     await shot(disp, '04-dispatch-dialog');
@@ -97,6 +99,49 @@ test.serial('an operator logs a call; the dispatcher sees it in the manual queue
   } finally {
     await dispCtx.close();
     await opCtx.close();
+  }
+});
+
+test.serial('a ticket the router could not settle shows its suggestion and reasons; the suggested unit is preselected', async (t) => {
+  // Two rules that claim the same matter for different units: the router suggests one and leaves the choice to a dispatcher.
+  const admin = await app.login('admin');
+  for (const [id, unitId] of [['bikes-zjj', 'dept-zjj'], ['bikes-b', 'dist-b']] as const) {
+    const res = await app.api('PUT', `/api/v1/admin/rules/${id}`, { token: admin, body: { name: `共享单车停放（${id}）`, keywords: ['共享单车'], target: { kind: 'unit', unitId } } });
+    t.is(res.status, 200, JSON.stringify(res.body));
+  }
+  const op = await app.login('op');
+  const created = await app.api('POST', '/api/v1/tickets', {
+    token: op,
+    body: { caller: { phone: '13800009999', name: '孙先生' }, type: 'complaint', content: '小区门口共享单车乱停乱放，堵住了消防通道' },
+  });
+  const parked = await eventually(async () => {
+    const r = await app.api('GET', `/api/v1/tickets/${created.body.ticket.id}`, { token: op });
+    return r.body.ticket.status === 'manual' ? r.body.ticket : null;
+  });
+  const suggestion = parked.routing.suggestion as { unitId: string; unitName: string };
+  t.true(['dept-zjj', 'dist-b'].includes(suggestion.unitId));
+  t.true(parked.routing.explanation.some((line: string) => /分歧/.test(line)), 'the disagreement is the reason given');
+
+  const ctx = await newContext(browser);
+  try {
+    const disp = await ctx.newPage();
+    await login(app, disp, 'disp');
+    const row = disp.locator('[data-testid="queue-table"] tr', { hasText: '共享单车乱停乱放' });
+    await row.waitFor();
+    await row.getByText(suggestion.unitName).waitFor();
+    t.regex(await row.innerText(), /置信度 \d+%/);
+    await shot(disp, '03b-dispatcher-queue-suggestion');
+    await row.getByRole('button', { name: /派\s*单/ }).click();
+    const dialog = disp.getByRole('dialog');
+    await dialog.locator('[data-testid="park-reasons"]').getByText(/与之分歧/).waitFor();
+    await dialog.locator('.ant-select-content, .ant-select-selection-item').getByText(suggestion.unitName).waitFor();
+    await shot(disp, '04b-dispatch-dialog-suggestion');
+    await dialog.getByRole('button', { name: /派\s*单/ }).click();
+    await disp.getByText(/已派单：/).waitFor();
+    const after = await app.api('GET', `/api/v1/tickets/${parked.id}`, { token: op });
+    t.is(after.body.ticket.lead.unitId, suggestion.unitId, 'dispatched to the preselected suggestion');
+  } finally {
+    await ctx.close();
   }
 });
 

@@ -1,11 +1,37 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { App as AntApp, Button, Form, Input, Modal, Select, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Tag, Tooltip, Typography } from 'antd';
 import { api, errorText, type Ticket, type Unit } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { useLiveReload } from '../live.tsx';
 import { QueueCard, StatusTag, UrgencyTag, TicketLink, useTicketAction } from './common.tsx';
 
 const KIND_ORDER: Record<string, number> = { district: 0, street: 1, department: 2, enterprise: 3 };
+
+/** The router's reasons, one per line. */
+function Reasons({ lines }: { lines: string[] }) {
+  return (
+    <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+      {lines.map((line, i) => (
+        <li key={i}>{line}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** The router's suggestion: the unit and how sure it was, its reasons on hover. */
+function Suggestion({ routing }: { routing: Ticket['routing'] }) {
+  const { t } = useI18n();
+  const unit = routing?.suggestion?.unitName;
+  const pct = Math.round((routing?.confidence ?? 0) * 100);
+  const body = unit ? (
+    <span>
+      {unit} <Tag color={pct >= 70 ? 'green' : pct >= 40 ? 'gold' : 'default'}>{t('confidencePct', { pct })}</Tag>
+    </span>
+  ) : (
+    <Typography.Text type="secondary">{t('noSuggestion')}</Typography.Text>
+  );
+  return routing?.explanation.length ? <Tooltip title={<Reasons lines={routing.explanation} />}>{body}</Tooltip> : body;
+}
 
 /** The dispatchers' manual queue (status=manual), live, oldest first, with the dispatch action. */
 export function ManualQueuePage() {
@@ -57,6 +83,9 @@ export function ManualQueuePage() {
     [units],
   );
 
+  // The router's suggestion, preselected when it names a unit that can be chosen.
+  const suggestedUnit = units.some((u) => u._id === target?.routing?.suggestion?.unitId) ? target!.routing!.suggestion!.unitId : undefined;
+
   const dispatch = async () => {
     if (!target) return;
     const v = await form.validateFields();
@@ -92,6 +121,7 @@ export function ManualQueuePage() {
         { title: t('category'), dataIndex: 'category', width: 180, render: (c: Ticket['category']) => c?.path.slice(-2).join(' › ') ?? '-' },
         { title: t('summary'), dataIndex: 'content', render: (v: string) => <span className="clip">{v}</span> },
         { title: t('address'), dataIndex: 'location', width: 180, render: (l: Ticket['location']) => l.address ?? '-' },
+        { title: t('routingSuggestion'), dataIndex: 'routing', width: 230, render: (r: Ticket['routing']) => <Suggestion routing={r} /> },
         { title: t('createdAt'), dataIndex: 'createdAt', width: 140, render: (v: string) => i18n.dateTime(v) },
         {
           title: '',
@@ -124,8 +154,23 @@ export function ManualQueuePage() {
         destroyOnHidden
       >
         {target && <Typography.Paragraph className="clip">{target.content}</Typography.Paragraph>}
-        <Form form={form} layout="vertical">
-          <Form.Item label={t('dispatchTo')} name="leadUnitId" rules={[{ required: true, message: t('chooseUnit') }]}>
+        {!!target?.routing?.explanation.length && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 12 }}
+            message={t('parkReasons')}
+            description={<Reasons lines={target.routing.explanation} />}
+            data-testid="park-reasons"
+          />
+        )}
+        <Form form={form} layout="vertical" initialValues={{ leadUnitId: suggestedUnit }}>
+          <Form.Item
+            label={t('dispatchTo')}
+            name="leadUnitId"
+            rules={[{ required: true, message: t('chooseUnit') }]}
+            {...(suggestedUnit ? { extra: t('suggestedPreset') } : {})}
+          >
             <Select
               autoFocus
               getPopupContainer={(node: HTMLElement) => node.parentElement ?? document.body}
