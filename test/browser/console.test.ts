@@ -102,11 +102,11 @@ test.serial('an operator logs a call; the dispatcher sees it in the manual queue
   }
 });
 
-test.serial('a ticket the router could not settle shows its suggestion and reasons; the suggested unit is preselected', async (t) => {
+test.serial('a ticket the router could not settle shows its suggestion and reasons; the suggested units are preselected', async (t) => {
   // Two rules that claim the same matter for different units: the router suggests one and leaves the choice to a dispatcher.
   const admin = await app.login('admin');
   for (const [id, unitId] of [['bikes-zjj', 'dept-zjj'], ['bikes-b', 'dist-b']] as const) {
-    const res = await app.api('PUT', `/api/v1/admin/rules/${id}`, { token: admin, body: { name: `共享单车停放（${id}）`, keywords: ['共享单车'], target: { kind: 'unit', unitId } } });
+    const res = await app.api('PUT', `/api/v1/admin/rules/${id}`, { token: admin, body: { name: `共享单车停放（${id}）`, keywords: ['共享单车'], target: { kind: 'unit', unitId }, coUnitIds: ['st-a1'] } });
     t.is(res.status, 200, JSON.stringify(res.body));
   }
   const op = await app.login('op');
@@ -121,6 +121,7 @@ test.serial('a ticket the router could not settle shows its suggestion and reaso
   const suggestion = parked.routing.suggestion as { unitId: string; unitName: string };
   t.true(['dept-zjj', 'dist-b'].includes(suggestion.unitId));
   t.true(parked.routing.explanation.some((line: string) => /分歧/.test(line)), 'the disagreement is the reason given');
+  t.deepEqual(parked.routing.coUnits.map((c: { unitId: string }) => c.unitId), ['st-a1']);
 
   const ctx = await newContext(browser);
   try {
@@ -135,11 +136,13 @@ test.serial('a ticket the router could not settle shows its suggestion and reaso
     const dialog = disp.getByRole('dialog');
     await dialog.locator('[data-testid="park-reasons"]').getByText(/与之分歧/).waitFor();
     await dialog.locator('.ant-select-content, .ant-select-selection-item').getByText(suggestion.unitName).waitFor();
+    await dialog.locator('[data-testid="dispatch-co-units"]').getByText('东湖区湖滨街道办事处').waitFor();
     await shot(disp, '04b-dispatch-dialog-suggestion');
     await dialog.getByRole('button', { name: /派\s*单/ }).click();
     await disp.getByText(/已派单：/).waitFor();
     const after = await app.api('GET', `/api/v1/tickets/${parked.id}`, { token: op });
     t.is(after.body.ticket.lead.unitId, suggestion.unitId, 'dispatched to the preselected suggestion');
+    t.deepEqual(after.body.ticket.coUnits.map((c: { unitId: string }) => c.unitId), ['st-a1'], 'with its co-handling unit');
   } finally {
     await ctx.close();
   }

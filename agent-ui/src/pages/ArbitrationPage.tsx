@@ -1,12 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Form, Input, Modal, Select, Skeleton, Typography } from 'antd';
-import { api, type Unit, type User } from '../api.ts';
+import type { User } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
-import { QueueCard, rowActionColumn, TicketLink, useTicketAction } from './common.tsx';
+import { QueueCard, rowActionColumn, TicketLink, useTicketAction, useUnitOptions } from './common.tsx';
 import { listOf, useBoard, type Row } from './board-data.ts';
 import { BoardError, UpdatedAt } from './manager-common.tsx';
-
-const KIND_ORDER: Record<string, number> = { district: 0, street: 1, department: 2, enterprise: 3 };
 
 /**
  * 派单仲裁: tickets returned too often wait for a manager to name the lead
@@ -16,7 +14,7 @@ export function ArbitrationPage({ user }: { user: User }) {
   const i18n = useI18n();
   const { t } = i18n;
   const { data, error, refresh } = useBoard(['arbitration']);
-  const [units, setUnits] = useState<Unit[]>([]);
+  const { options } = useUnitOptions();
   const [target, setTarget] = useState<Row | null>(null);
   const { run, busy, formError, clearFormError } = useTicketAction({
     reload: (res) => refresh(res && Date.parse(res.ticket.updatedAt)),
@@ -25,19 +23,6 @@ export function ArbitrationPage({ user }: { user: User }) {
     conflictCode: 'version_conflict',
   });
   const [form] = Form.useForm<{ leadUnitId: string; coUnitIds?: string[]; reason: string }>();
-
-  useEffect(() => {
-    api<{ items: Unit[] }>('GET', '/api/v1/units')
-      .then((r) => setUnits(r.items.filter((u) => u.kind !== 'center')))
-      .catch(() => undefined);
-  }, []);
-  const options = useMemo(
-    () =>
-      [...units]
-        .sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) || a.name.localeCompare(b.name, 'zh-CN'))
-        .map((u) => ({ value: u._id, label: u.name })),
-    [units],
-  );
 
   if (error && !data) return <BoardError error={error} />;
   if (!data) return <Skeleton active />;

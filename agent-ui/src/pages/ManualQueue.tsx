@@ -1,11 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Tag, Tooltip, Typography } from 'antd';
-import { api, errorText, type Ticket, type Unit } from '../api.ts';
+import { api, errorText, type Ticket } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { useLiveReload } from '../live.tsx';
-import { QueueCard, StatusTag, UrgencyTag, TicketLink, useTicketAction } from './common.tsx';
-
-const KIND_ORDER: Record<string, number> = { district: 0, street: 1, department: 2, enterprise: 3 };
+import { QueueCard, UrgencyTag, TicketLink, useTicketAction, useUnitOptions } from './common.tsx';
 
 /** The router's reasons, one per line. */
 function Reasons({ lines }: { lines: string[] }) {
@@ -39,10 +37,10 @@ export function ManualQueuePage() {
   const { t } = i18n;
   const { message } = AntApp.useApp();
   const [rows, setRows] = useState<Ticket[]>([]);
-  const [units, setUnits] = useState<Unit[]>([]);
+  const { units, options: unitOptions } = useUnitOptions();
   const [loading, setLoading] = useState(false);
   const [target, setTarget] = useState<Ticket | null>(null);
-  const [form] = Form.useForm<{ leadUnitId: string; note?: string }>();
+  const [form] = Form.useForm<{ leadUnitId: string; coUnitIds?: string[]; note?: string }>();
   const shown = useRef(new Set<string>());
   const seq = useRef(0);
 
@@ -64,32 +62,22 @@ export function ManualQueuePage() {
     }
   }, [i18n.lang, message]);
 
-  useEffect(() => {
-    void load();
-    api<{ items: Unit[] }>('GET', '/api/v1/units')
-      .then((r) => setUnits(r.items.filter((u) => u.kind !== 'center')))
-      .catch(() => undefined);
-  }, [load]);
+  useEffect(() => void load(), [load]);
 
   const { run, busy } = useTicketAction({ reload: () => void load(), conflictText: 'conflict' });
 
   useLiveReload(() => void load(), (e) => e.status === 'manual' || shown.current.has(e.ticketId));
 
-  const unitOptions = useMemo(
-    () =>
-      [...units]
-        .sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) || a.name.localeCompare(b.name, 'zh-CN'))
-        .map((u) => ({ value: u._id, label: u.name })),
-    [units],
-  );
-
-  // The router's suggestion, preselected when it names a unit that can be chosen.
-  const suggestedUnit = units.some((u) => u._id === target?.routing?.suggestion?.unitId) ? target!.routing!.suggestion!.unitId : undefined;
+  // The router's suggestion (lead and co-handling units), preselected where it names units that can be chosen.
+  const choosable = (id: string | undefined) => !!id && units.some((u) => u._id === id);
+  const suggestedUnit = choosable(target?.routing?.suggestion?.unitId) ? target!.routing!.suggestion!.unitId : undefined;
+  const suggestedCo = suggestedUnit ? (target?.routing?.coUnits ?? []).map((c) => c.unitId).filter(choosable) : [];
 
   const dispatch = async () => {
     if (!target) return;
     const v = await form.validateFields();
-    const done = await run(target, 'actions/dispatch', { leadUnitId: v.leadUnitId, ...(v.note?.trim() ? { note: v.note.trim() } : {}) }, {
+    const coUnitIds = (v.coUnitIds ?? []).filter((id) => id !== v.leadUnitId);
+    const done = await run(target, 'actions/dispatch', { leadUnitId: v.leadUnitId, ...(coUnitIds.length ? { coUnitIds } : {}), ...(v.note?.trim() ? { note: v.note.trim() } : {}) }, {
       success: () => t('dispatchDone', { number: target.number, unit: units.find((u) => u._id === v.leadUnitId)?.name ?? v.leadUnitId }),
     });
     if (done) setTarget(null);
@@ -115,13 +103,12 @@ export function ManualQueuePage() {
           width: 150,
           render: (v: string, r) => <TicketLink id={r.id}>{v}</TicketLink>,
         },
-        { title: t('status'), dataIndex: 'status', width: 110, render: (v: string) => <StatusTag status={v} /> },
         { title: t('urgency'), dataIndex: 'urgency', width: 80, render: (v: string) => <UrgencyTag urgency={v} /> },
         { title: t('type'), dataIndex: 'type', width: 90, render: (v: string) => i18n.type(v) },
-        { title: t('category'), dataIndex: 'category', width: 180, render: (c: Ticket['category']) => c?.path.slice(-2).join(' › ') ?? '-' },
+        { title: t('category'), dataIndex: 'category', width: 160, render: (c: Ticket['category']) => c?.path.slice(-2).join(' › ') ?? '-' },
         { title: t('summary'), dataIndex: 'content', render: (v: string) => <span className="clip">{v}</span> },
-        { title: t('address'), dataIndex: 'location', width: 180, render: (l: Ticket['location']) => l.address ?? '-' },
-        { title: t('routingSuggestion'), dataIndex: 'routing', width: 230, render: (r: Ticket['routing']) => <Suggestion routing={r} /> },
+        { title: t('address'), dataIndex: 'location', width: 160, render: (l: Ticket['location']) => l.address ?? '-' },
+        { title: t('routingSuggestion'), dataIndex: 'routing', width: 220, render: (r: Ticket['routing']) => <Suggestion routing={r} /> },
         { title: t('createdAt'), dataIndex: 'createdAt', width: 140, render: (v: string) => i18n.dateTime(v) },
         {
           title: '',
@@ -164,7 +151,7 @@ export function ManualQueuePage() {
             data-testid="park-reasons"
           />
         )}
-        <Form form={form} layout="vertical" initialValues={{ leadUnitId: suggestedUnit }}>
+        <Form form={form} layout="vertical" initialValues={{ leadUnitId: suggestedUnit, coUnitIds: suggestedCo }}>
           <Form.Item
             label={t('dispatchTo')}
             name="leadUnitId"
@@ -175,6 +162,15 @@ export function ManualQueuePage() {
               autoFocus
               getPopupContainer={(node: HTMLElement) => node.parentElement ?? document.body}
               showSearch={{ optionFilterProp: 'label' }} options={unitOptions} placeholder={t('chooseUnit')} data-testid="dispatch-unit" />
+          </Form.Item>
+          <Form.Item label={t('arbCo')} name="coUnitIds">
+            <Select
+              mode="multiple"
+              getPopupContainer={(node: HTMLElement) => node.parentElement ?? document.body}
+              showSearch={{ optionFilterProp: 'label' }}
+              options={unitOptions}
+              data-testid="dispatch-co-units"
+            />
           </Form.Item>
           <Form.Item label={t('dispatchNote')} name="note">
             <Input.TextArea rows={2} maxLength={500} />

@@ -1,6 +1,6 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { App as AntApp, Badge, Button, Card, Table, Tag, type TableProps } from 'antd';
-import { api, ApiError, errorText, type Ticket } from '../api.ts';
+import { api, ApiError, errorText, type Ticket, type Unit } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { navigate } from '../router.ts';
 
@@ -194,4 +194,24 @@ export function rowActionColumn<T extends { number: string }>(
       ),
     },
   ];
+}
+
+const UNIT_KIND_ORDER: Record<string, number> = { district: 0, street: 1, department: 2, enterprise: 3 };
+
+/** The units a ticket can be sent to, as select options: districts, streets, departments, enterprises, each by name. */
+export function useUnitOptions(): { units: Unit[]; options: { value: string; label: string }[] } {
+  const [units, setUnits] = useState<Unit[]>([]);
+  useEffect(() => {
+    api<{ items: Unit[] }>('GET', '/api/v1/units')
+      .then((r) => setUnits(r.items.filter((u) => u.kind !== 'center')))
+      .catch(() => undefined);
+  }, []);
+  const options = useMemo(
+    () =>
+      [...units]
+        .sort((a, b) => (UNIT_KIND_ORDER[a.kind] ?? 9) - (UNIT_KIND_ORDER[b.kind] ?? 9) || a.name.localeCompare(b.name, 'zh-CN'))
+        .map((u) => ({ value: u._id, label: u.name })),
+    [units],
+  );
+  return { units, options };
 }
