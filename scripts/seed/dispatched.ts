@@ -2,9 +2,11 @@ import { Types } from 'mongoose';
 import type { WorkCalendar } from '../../server/domain/calendar.ts';
 import {
   deadlinesForDispatch,
+  deadlinesRecord,
   DEFAULT_POLICY_TABLE,
   scheduledTimers,
   scheduleFields,
+  storedDeadlines,
   timerScheduleId,
   type StoredDeadlines,
 } from '../../server/domain/deadlines.ts';
@@ -47,7 +49,7 @@ export function dispatchedTicket(opts: {
     lead: opts.lead,
     coUnits: [],
     scopeUnitIds: opts.scopeUnitIds,
-    deadlines: deadlines as unknown as Record<string, unknown>,
+    deadlines: deadlinesRecord(deadlines) as unknown as Record<string, unknown>,
     overdue: false,
     intakeKey: opts.key,
     intakeFingerprint: 'x',
@@ -64,7 +66,7 @@ export function dispatchedTicket(opts: {
 
 /** The timer schedule entry a dispatch writes for such a ticket (services/deadlines.ts), for bulk loads; null when nothing is left to time. */
 export function timerScheduleEntry(t: TicketRecord): TimerScheduleRecord | null {
-  const d = t.deadlines as unknown as StoredDeadlines;
+  const d = storedDeadlines(t)!;
   const fields = scheduleFields(scheduledTimers(t));
   if (!fields) return null;
   return { _id: timerScheduleId(t._id.toHexString(), d.version), ticketId: t._id, version: d.version, ...fields, writtenAt: new Date() };

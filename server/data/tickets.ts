@@ -1,6 +1,7 @@
 import { mongo, Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { HistoryEvent } from '../domain/ticket.ts';
+import { deadlinesRecord, type StoredDeadlines } from '../domain/deadlines.ts';
 import { formatTicketNumber } from '../domain/ticket-number.ts';
 import { Ticket, TicketChange, type TicketDoc } from './models/index.ts';
 import type { TicketChangeRecord } from './models/ticket-change.ts';
@@ -108,7 +109,7 @@ export async function applyTicketChange(
 ): Promise<TicketDoc> {
   const version = expected.version + 1;
   const events = change.events.map((e, i) => ({ ...e, seq: expected.historyLength + i + 1 }));
-  const claim = { _id: `${id.toHexString()}:${version}`, ticketId: id, version, set: change.set ?? {}, events, at: new Date() };
+  const claim = { _id: `${id.toHexString()}:${version}`, ticketId: id, version, set: storedSet(change.set), events, at: new Date() };
   try {
     await claims.insert(claimRecord(claim));
   } catch (err) {
@@ -160,6 +161,12 @@ async function writeChange(
     return { ...base, ...c.set, version: c.version, updatedAt, history: [...base.history, ...added] } as TicketDoc;
   }
   return Ticket.findOneAndUpdate(filter, update, { returnDocument: 'after', lean: true }) as unknown as Promise<TicketDoc | null>;
+}
+
+/** A change's fields as stored: new deadlines in their record form (DeadlinesRecord in domain/deadlines.ts). */
+function storedSet(set: Record<string, unknown> = {}): Record<string, unknown> {
+  const d = set.deadlines as Partial<StoredDeadlines> | null | undefined;
+  return d && Array.isArray(d.timers) ? { ...set, deadlines: deadlinesRecord(d as StoredDeadlines) } : set;
 }
 
 /** A history event as the schema stores it (its defaults), for writes that bypass mongoose. */

@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import { canSeeTicket, isHotlineStaff, type Viewer } from '../domain/access.ts';
 import { callerVisibility, viewCaller } from '../domain/privacy.ts';
 import { STATUSES, type RequestType, type TicketStatus } from '../domain/ticket.ts';
+import { storedDeadlines } from '../domain/deadlines.ts';
 import { Audit, type TicketDoc } from '../data/models/index.ts';
 import { ForbiddenError } from '../errors.ts';
 
@@ -26,7 +27,8 @@ export function ticketView(t: TicketDoc, viewer: Viewer, withHistory: boolean) {
     owner: t.owner,
     lead: t.lead?.unitId ? t.lead : null,
     coUnits: t.coUnits ?? [],
-    deadlines: t.deadlines ?? null,
+    // Whole, as the domain has it (the ticket stores most of it as one string: DeadlinesRecord).
+    deadlines: storedDeadlines(t) ?? t.deadlines ?? null,
     overdue: !!t.overdue,
     emergency: t.emergency?.line ? t.emergency : null,
     closure: t.closure?.reason ? t.closure : null,

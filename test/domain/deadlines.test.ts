@@ -6,6 +6,7 @@ import {
   decideTimer,
   deadlinesAfterExtension,
   deadlinesForDispatch,
+  deadlinesRecord,
   DEFAULT_POLICY_TABLE,
   escalationOf,
   extensionRequestProblem,
@@ -13,6 +14,7 @@ import {
   levelEvent,
   policyTableProblems,
   recipientPlan,
+  storedDeadlines,
   timerFiredChange,
   timerJobId,
   type StoredDeadlines,
@@ -193,4 +195,26 @@ test('formatShanghai agrees with date-fns in the zone, DST years included', (t) 
   // The DST changes themselves: 1988-04-10 02:00 → 03:00 and 1988-09-11 02:00 → 01:00 local.
   for (let x = Date.UTC(1988, 3, 9, 16); x < Date.UTC(1988, 3, 9, 20); x += 60_000) t.is(formatShanghai(new Date(x)), format(new Date(x), 'yyyy-MM-dd HH:mm', { in: zone }));
   for (let x = Date.UTC(1988, 8, 10, 15); x < Date.UTC(1988, 8, 10, 19); x += 60_000) t.is(formatShanghai(new Date(x)), format(new Date(x), 'yyyy-MM-dd HH:mm', { in: zone }));
+});
+
+test('stored form: the whole deadlines come back from the record (instants as Dates), with the queried fields beside it', (t) => {
+  const extended: StoredDeadlines = {
+    ...dispatched(),
+    // A reason that reads like an instant stays text: only instant fields are revived.
+    extensionRequest: { id: 'x1', workingDays: 3, reason: '2025-10-09T00:30:00.000Z', by: { id: 'u1', name: '承办人', unitId: 'st-a1' }, at: sh(2025, 9, 30, 9) },
+  };
+  const record = deadlinesRecord(extended);
+  t.deepEqual(storedDeadlines({ deadlines: record }), extended);
+  t.is(storedDeadlines({ deadlines: record })!.extensionRequest!.reason, '2025-10-09T00:30:00.000Z');
+  // What queries, the board and the metrics read, as fields.
+  t.deepEqual(record.resolve, { dueAt: extended.resolve.dueAt, warningAt: extended.resolve.warningAt });
+  t.deepEqual(record.accept, { dueAt: extended.accept!.dueAt, warningAt: extended.accept!.warningAt });
+  t.is(record.version, 1);
+  t.is(record.escalation, 'none');
+  t.deepEqual(record.extensionRequest, extended.extensionRequest);
+  t.false('timers' in record, 'the timers and the policy live only in the string');
+  // Tickets written before the record form keep working.
+  t.deepEqual(storedDeadlines({ deadlines: extended }), extended);
+  t.is(storedDeadlines({ deadlines: { resolve: extended.resolve } }), null, 'deadlines without a version are not the timers\' kind');
+  t.is(storedDeadlines({}), null);
 });
