@@ -8,6 +8,7 @@ import { unitWithAncestors } from '../server/domain/access.ts';
 import { phoneLast4 } from '../server/domain/privacy.ts';
 import { ROLES, ROLE_KEYS, STATUS_KEYS, type TicketRecord, type TicketStatus } from '../server/domain/ticket.ts';
 import { TICKET_NUMBER_PATTERN, shanghaiDay } from '../server/domain/ticket-number.ts';
+import { storedDeadlines, TIMED_STATUSES } from '../server/domain/deadlines.ts';
 import { buildDemoData, DEMO_LOGINS, DEMO_PASSWORD, type DemoData } from '../scripts/seed/index.ts';
 import { initials, missingInitials } from '../scripts/seed/pinyin.ts';
 import { PLACEHOLDERS, TEMPLATES } from '../scripts/seed/ticket-templates.ts';
@@ -286,6 +287,15 @@ function checkTickets(t: import('ava').ExecutionContext, d: DemoData, now: Date)
       const dispatched = h.filter((e) => e.type === 'dispatched').at(-1);
       t.deepEqual((dispatched?.data as { lead: unknown }).lead, x.lead);
       t.truthy(x.deadlines, `${where}: dispatched tickets have deadlines`);
+      // The timers, extensions and the board work on them as on any dispatched ticket's.
+      const d = storedDeadlines(x);
+      t.truthy(d, `${where}: deadlines as the service stores them (version, policy, timers)`);
+      t.is(d!.unitId, x.lead.unitId, `${where}: the clock runs for the lead`);
+      if (TIMED_STATUSES.includes(x.status)) {
+        t.is(x.overdue, d!.overdueMilestones.length > 0, `${where}: overdue as the fired levels say`);
+        const missedResolve = d!.resolve.dueAt.getTime() <= now.getTime() && !h.some((e) => e.type === 'replied');
+        t.is(d!.overdueMilestones.includes('resolve'), missedResolve, `${where}: the resolve deadline fired once it passed unmet`);
+      }
     } else {
       t.deepEqual(x.scopeUnitIds, []);
       t.deepEqual(x.coUnits, []);

@@ -4,12 +4,15 @@ import { phoneLast4 } from '../../server/domain/privacy.ts';
 import { searchTokens } from '../../server/domain/text.ts';
 import { formatTicketNumber, shanghaiDay } from '../../server/domain/ticket-number.ts';
 import {
-  computeDeadlines,
-  extendDeadline,
-  selectTimeLimitPolicy,
-  type TicketDeadlines,
-  type TimeLimitPolicy,
-} from '../../server/domain/time-limits.ts';
+  deadlinesAfterExtension,
+  deadlinesForDispatch,
+  deadlinesRecord,
+  decideTimer,
+  DEFAULT_POLICY_TABLE,
+  TIMED_STATUSES,
+  timerFiredChange,
+  type StoredDeadlines,
+} from '../../server/domain/deadlines.ts';
 import type {
   Channel,
   HistoryEvent,
@@ -405,8 +408,8 @@ class TicketWalk {
   owner: TicketRecord['owner'];
   lead: SeedUnit | null = null;
   coUnits: SeedUnit[] = [];
-  deadlines: TicketDeadlines | null = null;
-  policy: TimeLimitPolicy;
+  /** As the service stores them (version, policy, timers): the timers of an open demo ticket run like any other's. */
+  deadlines: StoredDeadlines | null = null;
   closure: TicketRecord['closure'];
   emergency: TicketRecord['emergency'];
   lastReply = '';
@@ -431,7 +434,6 @@ class TicketWalk {
     const category = w.categoryByName.get(this.t.category);
     if (!category) throw new Error(`template ${this.t.key}: unknown category ${this.t.category}`);
     this.categoryCode = category._id;
-    this.policy = selectTimeLimitPolicy({ type: this.t.type, urgency: this.urgency, categoryCode: this.categoryCode });
     this.vars = this.makeVars();
   }
 
@@ -673,7 +675,7 @@ class TicketWalk {
         : `派${lead.shortName}办理${coText}`;
     this.lead = lead;
     this.coUnits = co;
-    this.deadlines = computeDeadlines(this.policy, at, this.cal());
+    this.deadlines = this.clockFrom(at);
     this.change(
       [
         {
@@ -686,6 +688,24 @@ class TicketWalk {
       ],
       { status: 'dispatched' },
     );
+  }
+
+  /** A new clock for the lead unit from `at` (dispatch, redo): the next deadline version, as the service computes it. */
+  private clockFrom(at: Date): StoredDeadlines {
+    const t = { type: this.t.type, urgency: this.urgency, category: { code: this.categoryCode }, ...(this.deadlines ? { deadlines: this.deadlines } : {}) };
+    return deadlinesForDispatch(t, this.lead!._id, DEFAULT_POLICY_TABLE, at, this.cal());
+  }
+
+  /** The levels already reached by now, fired in order as the timers would have (the ticket's final state decides what was met). */
+  private firedByNow(d: StoredDeadlines): StoredDeadlines {
+    if (!TIMED_STATUSES.includes(this.status)) return d;
+    for (const timer of [...d.timers].sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime())) {
+      if (timer.fireAt.getTime() > this.now.getTime()) break;
+      if (decideTimer({ status: this.status, deadlines: d, history: this.events }, d.version, timer.milestone, timer.level).kind === 'fire') {
+        d = timerFiredChange(d, timer, timer.fireAt).set.deadlines;
+      }
+    }
+    return d;
   }
 
   /** Accept, contact, handle, reply, review, call back, close: as far as `now` allows. */
@@ -746,7 +766,7 @@ class TicketWalk {
       ]);
       const okAt = this.after(cal.addWorkingHours(askAt, rng.real(0.5, 4)));
       if (!this.isPast(okAt)) return this.remindIfOverdue();
-      this.deadlines = extendDeadline(deadlines, 5, this.policy, cal);
+      this.deadlines = deadlinesAfterExtension(deadlines, 5, cal);
       this.change([
         {
           at: okAt,
@@ -832,7 +852,7 @@ class TicketWalk {
     if (satisfaction === 'unsatisfied' && !redo && rng.chance(0.6)) {
       const redoAt = this.after(cal.addWorkingHours(callbackAt, rng.real(0.5, 3)));
       if (!this.isPast(redoAt)) return;
-      this.deadlines = computeDeadlines(this.policy, redoAt, cal);
+      this.deadlines = this.clockFrom(redoAt);
       this.change(
         [
           {
@@ -920,10 +940,8 @@ class TicketWalk {
     const units = this.lead ? [this.lead, ...this.coUnits] : [];
     const scope = [...new Set(units.flatMap((u) => unitWithAncestors(u._id, parentOf)))];
     const category = w.categoryByName.get(this.t.category)!;
-    const overdue =
-      (this.status === 'dispatched' || this.status === 'accepted') &&
-      !!this.deadlines &&
-      this.deadlines.resolve.dueAt.getTime() < this.now.getTime();
+    const deadlines = this.deadlines && this.lead ? this.firedByNow(this.deadlines) : null;
+    const overdue = !!deadlines && TIMED_STATUSES.includes(this.status) && deadlines.overdueMilestones.length > 0;
     const createdAt = p.at;
     const updatedAt = this.last;
     const phone = p.channel === 'phone';
@@ -945,7 +963,7 @@ class TicketWalk {
       ...(this.lead ? { lead: ref(this.lead) } : {}),
       coUnits: this.lead ? this.coUnits.map(ref) : [],
       scopeUnitIds: scope,
-      ...(this.deadlines && this.lead ? { deadlines: { ...this.deadlines } } : {}),
+      ...(deadlines ? { deadlines: deadlinesRecord(deadlines) as unknown as Record<string, unknown> } : {}),
       overdue,
       ...(this.emergency ? { emergency: this.emergency } : {}),
       ...(this.closure ? { closure: this.closure } : {}),
