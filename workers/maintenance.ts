@@ -6,13 +6,6 @@ import { reconcileTimersJob } from './timers.ts';
 import { retrainClassifier } from '../server/services/classifier.ts';
 
 /**
- * When the last routing reconcile started, kept in Redis beside the routing
- * jobs: a run looks at tickets created since then (with a margin), and a Redis
- * flush or loss — the only way jobs go missing — takes the mark with the jobs,
- * so the next run looks at every ticket. A restarted worker does not rescan
- * (on FerretDB a scan of every ticket costs ~0.5 ms each).
- */
-/**
  * The periodic run leaves tickets younger than two of its intervals to the jobs intake gave them: while
  * the workers work through a backlog (a restart during a peak) every waiting ticket is `new`, and reading
  * them all again every run only to find their jobs took store time from routing them (measured: 4,050
@@ -23,10 +16,18 @@ import { retrainClassifier } from '../server/services/classifier.ts';
  * tickets of this window (on FerretDB a scan of the _id range: at 100 tickets/s a 10-minute margin meant
  * 60,000 tickets every 30 s).
  */
-export function reconcileWindow(intervalMs: number): { graceMs: number; marginMs: number } {
+function reconcileWindow(intervalMs: number): { graceMs: number; marginMs: number } {
   const graceMs = 2 * intervalMs;
   return { graceMs, marginMs: Math.max(2 * 60_000, graceMs + 2 * intervalMs) };
 }
+
+/**
+ * When the last routing reconcile started, kept in Redis beside the routing
+ * jobs: a run looks at tickets created since then (with a margin), and a Redis
+ * flush or loss — the only way jobs go missing — takes the mark with the jobs,
+ * so the next run looks at every ticket. A restarted worker does not rescan
+ * (on FerretDB a scan of every ticket costs ~0.5 ms each).
+ */
 const reconciledAtKey = (queue: Queue) => queue.toKey('reconciled-at');
 
 async function reconcileRoutingSinceLastRun(queue: Queue, intervalMs: number) {

@@ -150,7 +150,7 @@ function summary(d: RoutingDecision, guesses: { code: string; confidence: number
     decision: d.decision,
     suggestion: d.lead,
     coUnits: d.coUnits,
-    confidence: round3(d.confidence),
+    confidence: d.confidence,
     explanation: d.explanation,
     // The engine's best five, without those that only came close to matching.
     matchedRules: d.matched.filter((m) => m.score > 0).map((m) => ({ id: m.ruleId, name: m.name, score: m.score })),
