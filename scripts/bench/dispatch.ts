@@ -12,7 +12,7 @@ import { disconnectMongo } from '../../server/data/db.ts';
 import { Ticket } from '../../server/data/models/index.ts';
 import { retrainClassifier } from '../../server/services/classifier.ts';
 import { DEMO_PASSWORD } from '../seed/index.ts';
-import { percentile, round, startDemoStores, startProcess, stopProcess, writeResults } from './harness.ts';
+import { cpuMs, percentile, round, startDemoStores, startProcess, stopProcess, writeResults } from './harness.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_DURATION_SEC ?? 20);
@@ -116,6 +116,8 @@ async function main() {
     await stopProcess(workers);
     for (let i = 0; i < BACKLOG; i += 50) await Promise.all(pool.slice(0, 50).map((c) => post(c)));
     const backlogIds = [...sentAt.keys()].filter((id) => !routedAt.has(id));
+    // CPU time each process spends on the backlog (the new workers process from its start, start-up included).
+    const cpuBefore = { ferretdb: cpuMs(stores.pids.ferretdb), redis: cpuMs(stores.pids.redis), server: cpuMs(server.pid) };
     const t1 = performance.now();
     workers = await startProcess('workers/main.ts', env);
     console.log(`backlog of ${backlogIds.length} queued; routing it…`);
@@ -123,6 +125,14 @@ async function main() {
     const firstRouted = Math.min(...backlogIds.map((id) => routedAt.get(id) ?? Infinity));
     const lastRouted = Math.max(...backlogIds.map((id) => routedAt.get(id) ?? 0));
     const routedPerSec = backlogIds.length / ((lastRouted - firstRouted) / 1000);
+    const perTicket = (ms: number) => round(ms / backlogIds.length, 2);
+    const cpuMsPerRoutedTicket = {
+      ferretdb: perTicket(cpuMs(stores.pids.ferretdb) - cpuBefore.ferretdb),
+      worker: perTicket(cpuMs(workers.pid)),
+      redis: perTicket(cpuMs(stores.pids.redis) - cpuBefore.redis),
+      server: perTicket(cpuMs(server.pid) - cpuBefore.server),
+    };
+    console.log(`CPU ms per routed ticket: ${JSON.stringify(cpuMsPerRoutedTicket)}`);
     // The rate once the workers are up: the middle 80% of the backlog (the first seconds after a start
     // are the workers' own start-up work and JIT; the tail is the last jobs finishing).
     const times = backlogIds.map((id) => routedAt.get(id)).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
@@ -147,9 +157,10 @@ async function main() {
       parked: outcome.parked,
       routedPerSec: round(routedPerSec),
       steadyRoutedPerSec: round(steadyRoutedPerSec),
+      cpuMsPerRoutedTicket,
       backlog: backlogIds.length,
     };
-    console.table(results);
+    console.table(Object.fromEntries(Object.entries(results).filter(([, v]) => typeof v !== 'object')));
     writeResults('dispatch', results);
   } finally {
     await stopProcess(workers);

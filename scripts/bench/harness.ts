@@ -2,8 +2,8 @@
  * Shared benchmark plumbing: isolated embedded stores in a temp folder, the
  * server as its own process, percentiles, and the results file.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, PROJECT_ROOT, startFerretdb, startRedis, waitForPort, type StoreHandle } from '../stores.ts';
@@ -12,6 +12,8 @@ import { seedDemo } from '../seed/index.ts';
 
 export interface BenchStores {
   env: NodeJS.ProcessEnv;
+  /** The store processes, for their CPU time (cpuMs). */
+  pids: { ferretdb?: number; redis?: number };
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function startBenchStores(): Promise<BenchStores> {
   };
   return {
     env,
+    pids: { ferretdb: handles[0]!.child.pid, redis: handles[1]!.child.pid },
     async stop() {
       await Promise.all(handles.map((h) => h.stop()));
       rmSync(dir, { recursive: true, force: true });
@@ -82,4 +85,19 @@ export function writeResults(name: string, results: Record<string, unknown>): vo
   const file = path.join(dir, `${name}.json`);
   writeFileSync(file, `${JSON.stringify({ ...results, at: new Date().toISOString(), cpus: os.cpus().length }, null, 2)}\n`);
   console.log(`\nwritten ${path.relative(PROJECT_ROOT, file)}`);
+}
+
+let clockTicksPerSec: number | undefined;
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux); NaN where that cannot be read. */
+export function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    clockTicksPerSec ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    // Fields after the command name (which may hold spaces): state is the 3rd field, utime and stime the 14th and 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSec;
+  } catch {
+    return NaN;
+  }
 }
