@@ -136,8 +136,8 @@ async function main() {
     // The rate once the workers are up: the middle 80% of the backlog (the first seconds after a start
     // are the workers' own start-up work and JIT; the tail is the last jobs finishing).
     const times = backlogIds.map((id) => routedAt.get(id)).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
-    const [from, to] = [times[Math.floor(times.length * 0.1)]!, times[Math.floor(times.length * 0.9)]!];
-    const steadyRoutedPerSec = (Math.floor(times.length * 0.9) - Math.floor(times.length * 0.1)) / ((to - from) / 1000);
+    const [from, to] = [Math.floor(times.length * 0.1), Math.floor(times.length * 0.9)];
+    const steadyRoutedPerSec = (to - from) / ((times[to]! - times[from]!) / 1000);
     socket.close();
 
     const results = {

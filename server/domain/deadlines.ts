@@ -231,9 +231,12 @@ export interface DeadlinesRecord {
   readonly json: string;
 }
 
+/** Each stored form is decoded once (a ticket's deadlines are read several times per change). */
+const decoded = new WeakMap<object, unknown>();
+
 export function deadlinesRecord(d: StoredDeadlines): DeadlinesRecord {
   const instants = (m: MilestoneDeadline) => ({ dueAt: m.dueAt, warningAt: m.warningAt });
-  return {
+  const record: DeadlinesRecord = {
     version: d.version,
     escalation: d.escalation,
     overdueMilestones: d.overdueMilestones,
@@ -243,13 +246,14 @@ export function deadlinesRecord(d: StoredDeadlines): DeadlinesRecord {
     resolve: instants(d.resolve),
     json: JSON.stringify(d),
   };
+  // The writer reads the ticket it just wrote (timers are scheduled from it): no need to parse the string back.
+  decoded.set(record, d);
+  return record;
 }
 
 /** The keys of StoredDeadlines (and its timers and extension request) that hold instants. */
 const INSTANT_KEYS = new Set(['dispatchedAt', 'dueAt', 'statutoryDueAt', 'warningAt', 'reminderNoticeAt', 'supervisionAt', 'at', 'fireAt']);
 const reviveInstants = (key: string, value: unknown) => (typeof value === 'string' && INSTANT_KEYS.has(key) ? new Date(value) : value);
-/** Each stored form is decoded once (a ticket's deadlines are read several times per change). */
-const decoded = new WeakMap<object, unknown>();
 
 /** The ticket's deadlines, from either stored form (DeadlinesRecord, or the nested fields written before it); null when it has none. */
 export function storedDeadlines(t: { deadlines?: unknown }): StoredDeadlines | null {

@@ -204,8 +204,11 @@ test('stored form: the whole deadlines come back from the record (instants as Da
     extensionRequest: { id: 'x1', workingDays: 3, reason: '2025-10-09T00:30:00.000Z', by: { id: 'u1', name: '承办人', unitId: 'st-a1' }, at: sh(2025, 9, 30, 9) },
   };
   const record = deadlinesRecord(extended);
-  t.deepEqual(storedDeadlines({ deadlines: record }), extended);
-  t.is(storedDeadlines({ deadlines: record })!.extensionRequest!.reason, '2025-10-09T00:30:00.000Z');
+  // As read back from the store: a copy, so the string is parsed (the writer's own object is remembered decoded).
+  const read = storedDeadlines({ deadlines: JSON.parse(JSON.stringify(record)) });
+  t.deepEqual(read, extended);
+  t.is(read!.extensionRequest!.reason, '2025-10-09T00:30:00.000Z');
+  t.is(storedDeadlines({ deadlines: record }), extended, 'the record just written decodes to what was written, without a parse');
   // What queries, the board and the metrics read, as fields.
   t.deepEqual(record.resolve, { dueAt: extended.resolve.dueAt, warningAt: extended.resolve.warningAt });
   t.deepEqual(record.accept, { dueAt: extended.accept!.dueAt, warningAt: extended.accept!.warningAt });
