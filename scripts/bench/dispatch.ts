@@ -12,7 +12,7 @@ import { disconnectMongo } from '../../server/data/db.ts';
 import { Ticket } from '../../server/data/models/index.ts';
 import { retrainClassifier } from '../../server/services/classifier.ts';
 import { DEMO_PASSWORD } from '../seed/index.ts';
-import { cpuMs, percentile, round, startDemoStores, startProcess, stopProcess, writeResults } from './harness.ts';
+import { cpuMs, percentile, postJson, round, startDemoStores, startProcess, stopProcess, writeResults } from './harness.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_DURATION_SEC ?? 20);
@@ -72,9 +72,8 @@ async function main() {
 
     const post = async (call: Call) => {
       const t0 = performance.now();
-      const res = await fetch(`${url}/api/v1/tickets`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(call) });
-      const body = (await res.json()) as { ticket?: { id: string } };
-      if (body.ticket) sentAt.set(body.ticket.id, t0);
+      const res = await postJson<{ ticket?: { id: string } }>(`${url}/api/v1/tickets`, call, { authorization: `Bearer ${token}` });
+      if (res.body.ticket) sentAt.set(res.body.ticket.id, t0);
       return res.status;
     };
 
@@ -95,7 +94,13 @@ async function main() {
     sentAt.clear();
     routedAt.clear();
     const total = RATE * SECONDS;
+    // How busy each process is at this rate (% of one core): the 2 cores are shared by all of them, the load generator included.
+    const pids = { ferretdb: stores.pids.ferretdb, redis: stores.pids.redis, server: server.pid, worker: workers.pid, loadGenerator: process.pid };
+    const busyFrom = { at: performance.now(), cpu: Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)])) };
     const { start, statuses } = await atRate(total, RATE * WARMUP_SECONDS);
+    const busySpan = performance.now() - busyFrom.at;
+    const cpuPctAtRate = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, round(((cpuMs(pid) - busyFrom.cpu[k]!) / busySpan) * 100)]));
+    console.log(`CPU % of one core while sending ${RATE}/s: ${JSON.stringify(cpuPctAtRate)}`);
     const deadline = Date.now() + 30_000;
     while ([...sentAt.keys()].some((id) => !routedAt.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const latencies = [...sentAt].filter(([id]) => routedAt.has(id)).map(([id, t0]) => routedAt.get(id)! - t0).sort((a, b) => a - b);
@@ -158,6 +163,7 @@ async function main() {
       routedPerSec: round(routedPerSec),
       steadyRoutedPerSec: round(steadyRoutedPerSec),
       cpuMsPerRoutedTicket,
+      cpuPctAtRate,
       backlog: backlogIds.length,
     };
     console.table(Object.fromEntries(Object.entries(results).filter(([, v]) => typeof v !== 'object')));
