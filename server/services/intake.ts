@@ -9,7 +9,8 @@ import { shanghaiDay } from '../domain/ticket-number.ts';
 import { phoneLast4 } from '../domain/privacy.ts';
 import { searchTokens } from '../domain/text.ts';
 import { insertTicket } from '../data/tickets.ts';
-import { Category, Ticket, type TicketDoc } from '../data/models/index.ts';
+import { Ticket, type TicketDoc } from '../data/models/index.ts';
+import { activeCategoryPath } from './categories.ts';
 import { enqueueRouting } from '../queue/queues.ts';
 import { ValidationError } from '../errors.ts';
 
@@ -143,8 +144,8 @@ async function mergeAtIntake(
 }
 
 async function resolveCategory(code: string): Promise<{ code: string; path: string[] }> {
-  const c = await Category.findOne({ _id: code, active: true }, { path: 1 }).lean();
-  if (!c) throw new ValidationError([{ field: 'categoryCode', problem: `未知或已停用的分类 ${code} (unknown category)` }]);
-  return { code, path: c.path };
+  const path = await activeCategoryPath(code);
+  if (!path) throw new ValidationError([{ field: 'categoryCode', problem: `未知或已停用的分类 ${code} (unknown category)` }]);
+  return { code, path };
 }
 

@@ -6,8 +6,9 @@ import { parseInput } from '../validate.ts';
 import { REQUEST_TYPE_KEYS } from '../../domain/ticket.ts';
 import { route } from '../../domain/routing/route.ts';
 import { UNIT_KINDS } from '../../data/models/unit.ts';
-import { AreaModel, Category, ClassifierModel, DispatchRuleModel, PlaceModel, Unit, toStoredArea } from '../../data/models/index.ts';
+import { AreaModel, ClassifierModel, DispatchRuleModel, PlaceModel, Unit, toStoredArea } from '../../data/models/index.ts';
 import { loadCatalogue, touchCatalogue } from '../../services/catalogue.ts';
+import { activeCategoryPath } from '../../services/categories.ts';
 import { currentClassifier } from '../../services/classifier.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 
@@ -90,8 +91,7 @@ export function catalogueRoutes(deps: AppDeps): Router<AppState> {
     const input = parseInput(suggestSchema, ctx.request.body);
     const [classifier, catalogue] = await Promise.all([currentClassifier(), loadCatalogue()]);
     const guesses = classifier ? classifier.predict({ text: input.content, ...(input.title ? { title: input.title } : {}) }, 3) : [];
-    const categories = await Category.find({ _id: { $in: guesses.map((g) => g.label) } }, { path: 1 }).lean();
-    const names = new Map(categories.map((c) => [c._id, c.path]));
+    const paths = await Promise.all(guesses.map((g) => activeCategoryPath(g.label)));
     const decision = route(
       {
         content: input.content,
@@ -104,7 +104,7 @@ export function catalogueRoutes(deps: AppDeps): Router<AppState> {
       catalogue,
     );
     ctx.body = {
-      categories: guesses.map((g) => ({ code: g.label, path: names.get(g.label) ?? [], confidence: Math.round(g.confidence * 1000) / 1000 })),
+      categories: guesses.map((g, i) => ({ code: g.label, path: paths[i] ?? [], confidence: Math.round(g.confidence * 1000) / 1000 })),
       unit: decision.lead,
       coUnits: decision.coUnits,
       confidence: decision.confidence,
