@@ -163,10 +163,15 @@ async function writeChange(
   return Ticket.findOneAndUpdate(filter, update, { returnDocument: 'after', lean: true }) as unknown as Promise<TicketDoc | null>;
 }
 
-/** A change's fields as stored: new deadlines in their record form (DeadlinesRecord in domain/deadlines.ts). */
+/**
+ * A change's fields as stored: new deadlines in their record form
+ * (DeadlinesRecord in domain/deadlines.ts), a routing summary as its JSON
+ * text (TicketRecord.routing).
+ */
 function storedSet(set: Record<string, unknown> = {}): Record<string, unknown> {
   const d = set.deadlines as Partial<StoredDeadlines> | null | undefined;
-  return d && Array.isArray(d.timers) ? { ...set, deadlines: deadlinesRecord(d as StoredDeadlines) } : set;
+  const stored = d && Array.isArray(d.timers) ? { ...set, deadlines: deadlinesRecord(d as StoredDeadlines) } : set;
+  return set.routing && typeof set.routing === 'object' ? { ...stored, routing: JSON.stringify(set.routing) } : stored;
 }
 
 /** A history event as the schema stores it (its defaults), for writes that bypass mongoose. */

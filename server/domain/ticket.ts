@@ -198,6 +198,12 @@ export interface RoutingSummary {
   area: import('./routing/route.ts').ResolvedArea | null;
 }
 
+/** The routing summary as stored: its JSON text, or the object tickets routed before it was stored as text still hold. */
+export function routingSummary(stored: RoutingSummary | string | null | undefined): RoutingSummary | null {
+  if (!stored) return null;
+  return typeof stored === 'string' ? (JSON.parse(stored) as RoutingSummary) : stored;
+}
+
 /** The stored ticket as plain data (architecture.md "Tickets"). */
 export interface TicketRecord {
   _id: import('mongoose').Types.ObjectId;
@@ -239,8 +245,14 @@ export interface TicketRecord {
   /** 重复件: the earlier closed-unresolved ticket this one repeats, and how many times the matter has come back. */
   repeatOf?: import('mongoose').Types.ObjectId;
   repeatCount?: number;
-  /** The routing worker's decision: suggestion, confidence and reasons (shown in the dispatch queue). */
-  routing?: RoutingSummary;
+  /**
+   * The routing worker's decision: suggestion, confidence and reasons (shown in
+   * the dispatch queue). Stored as its JSON text: nothing queries inside it, and
+   * FerretDB keeps a type schema beside every nested value (1.3 KB for this
+   * summary, read and written again with every change of the ticket). Read it
+   * with routingSummary().
+   */
+  routing?: RoutingSummary | string;
   /** Idempotency scope+key; tickets without a client key get a unique generated one. */
   intakeKey: string;
   intakeFingerprint: string;

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { canSeeTicket, isHotlineStaff, type Viewer } from '../domain/access.ts';
 import { callerVisibility, viewCaller } from '../domain/privacy.ts';
-import { STATUSES, type RequestType, type TicketStatus } from '../domain/ticket.ts';
+import { STATUSES, routingSummary, type RequestType, type TicketStatus } from '../domain/ticket.ts';
 import { storedDeadlines } from '../domain/deadlines.ts';
 import { Audit, type TicketDoc } from '../data/models/index.ts';
 import { ForbiddenError } from '../errors.ts';
@@ -41,7 +41,7 @@ export function ticketView(t: TicketDoc, viewer: Viewer, withHistory: boolean) {
     reviewRejections: t.reviewRejections ?? 0,
     callback: t.callback ?? null,
     redoCount: t.redoCount ?? 0,
-    routing: t.routing ?? null,
+    routing: routingSummary(t.routing),
     repeatCount: t.repeatCount ?? 0,
     repeatOf: t.repeatOf ?? null,
     mergedInto: t.mergedInto ?? null,

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../helpers/harness.ts';
 import { applyTicketChange, claimRecord, rollForward } from '../../server/data/tickets.ts';
 import { Ticket, TicketChange } from '../../server/data/models/index.ts';
 import { AppError } from '../../server/errors.ts';
+import { routingSummary } from '../../server/domain/ticket.ts';
 
 let app: TestApp;
 test.before(async () => {
@@ -94,6 +95,8 @@ test('a change given the whole ticket answers what the store now holds; a stale 
   t.is(after.version, stored.version);
   t.is(after.status, stored.status);
   t.deepEqual(after.routing, stored.routing as never);
+  t.is(typeof stored.routing, 'string', 'the routing summary is stored as its JSON text');
+  t.deepEqual(routingSummary(stored.routing), { decision: 'park', explanation: ['规则不一致'] } as never);
   t.is(after.updatedAt.getTime(), stored.updatedAt.getTime());
   t.deepEqual(after.history.map((h) => [h.seq, h.type]), stored.history.map((h) => [h.seq, h.type]));
   t.is(after.number, stored.number, 'fields the change did not touch come from the base');
