@@ -108,8 +108,9 @@ async function shutdown(code = 0) {
   process.exit(code);
 }
 
-process.once('SIGINT', () => void shutdown());
-process.once('SIGTERM', () => void shutdown());
+// `on`, not `once`: a supervisor (or tsx relaying the signal) may send it twice, and a second default SIGTERM would kill this process mid-shutdown and orphan the stores.
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
 main().catch(async (err) => {
   console.error(`✘ ${(err as Error).message}`);
   await shutdown(1);
