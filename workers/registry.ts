@@ -16,8 +16,10 @@ export interface Registration {
 }
 
 export const REGISTRY: Record<QueueName, Registration> = {
-  // Routing waits on the store, not the CPU: many jobs in flight share group-committed claims and batched reads.
-  [QUEUES.routing]: { processor: routingProcessor, concurrency: 32, jobNames: ['route'] },
+  // Routing waits on the store, not the CPU: many jobs in flight share group-committed claims and batched reads,
+  // and the bigger the batches the less each ticket costs the store. A 6,000 backlog on 2 cores (bench:dispatch,
+  // runs alternated): 32 in flight 274–356 routed/s, 64: 344–399, 128: 348–480, 256: 391–516.
+  [QUEUES.routing]: { processor: routingProcessor, concurrency: 128, jobNames: ['route'] },
   [QUEUES.maintenance]: { processor: maintenanceProcessor, concurrency: 1, jobNames: ['reconcile-routing', 'reconcile-timers', 'retrain-classifier'] },
   [QUEUES.timers]: { processor: timersProcessor, concurrency: 8, jobNames: ['fire'] },
   [QUEUES.notifications]: { processor: notificationsProcessor, concurrency: 8, jobNames: ['deliver'] },
