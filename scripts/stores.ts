@@ -479,16 +479,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Refuse a port something already listens on: waitForPort would take that
+ * process for the store just started (seen: a Redis left running by a killed
+ * launcher answered for a new one whose data folder it did not hold).
+ */
+async function assertPortFree(port: number, what: string): Promise<void> {
+  if (await portAnswers(port)) {
+    throw new Error(`port ${port} is already in use, so ${what} cannot listen there: a store left running by an earlier run? Stop it, or choose another port (EMBEDDED_MONGO_PORT / EMBEDDED_REDIS_PORT)`);
+  }
+}
+
 export async function waitForPort(port: number, child: ChildProcess, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before listening (see its log)`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
+    if (await portAnswers(port)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${what} did not listen on port ${port} within ${timeoutMs} ms`);
@@ -513,6 +527,7 @@ function stopper(child: ChildProcess, timeoutMs = 10_000): () => Promise<void> {
 
 export async function startFerretdb(opts: { dir: string; port: number; quiet?: boolean }): Promise<StoreHandle> {
   const bin = ensureFerretdb();
+  await assertPortFree(opts.port, 'FerretDB');
   mkdirSync(opts.dir, { recursive: true });
   const log = createWriteStream(path.join(opts.dir, 'ferretdb.log'), { flags: 'a' });
   const child = spawn(
@@ -539,6 +554,7 @@ export async function startFerretdb(opts: { dir: string; port: number; quiet?: b
 
 export async function startRedis(opts: { dir: string; port: number; persist: boolean }): Promise<StoreHandle> {
   const bin = findRedisServer();
+  await assertPortFree(opts.port, 'Redis');
   mkdirSync(opts.dir, { recursive: true });
   const child = spawn(
     bin,
