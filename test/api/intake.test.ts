@@ -1,6 +1,6 @@
 import test from 'ava';
 import { startTestApp, type TestApp } from '../helpers/harness.ts';
-import { Ticket } from '../../server/data/models/index.ts';
+import { Category, Ticket } from '../../server/data/models/index.ts';
 
 let app: TestApp;
 test.before(async () => {
@@ -54,6 +54,21 @@ test('unknown category is refused with the field named', async (t) => {
   const res = await app.api('POST', '/api/v1/tickets', { token, body: call({ categoryCode: '9999' }) });
   t.is(res.status, 422);
   t.is(res.body.error.details[0].field, 'categoryCode');
+});
+
+test('intake keeps the category dictionary in memory, yet a category added since is accepted and an inactive one refused', async (t) => {
+  const token = await app.login('op');
+  t.is((await app.api('POST', '/api/v1/tickets', { token, body: call() })).status, 201, 'the dictionary is read');
+  await Category.create([
+    { _id: '010199', name: '加装电梯', parentId: '0101', level: 3, path: ['城乡建设', '物业管理', '加装电梯'] },
+    { _id: '010198', name: '已停用', parentId: '0101', level: 3, path: ['城乡建设', '物业管理', '已停用'], active: false },
+  ]);
+  const added = await app.api('POST', '/api/v1/tickets', { token, body: call({ categoryCode: '010199' }) });
+  t.is(added.status, 201);
+  t.deepEqual(added.body.ticket.category, { code: '010199', path: ['城乡建设', '物业管理', '加装电梯'] });
+  const inactive = await app.api('POST', '/api/v1/tickets', { token, body: call({ categoryCode: '010198' }) });
+  t.is(inactive.status, 422);
+  t.is(inactive.body.error.details[0].field, 'categoryCode');
 });
 
 test('MongoDB operators, dotted keys and __proto__ are refused', async (t) => {
