@@ -14,7 +14,7 @@ const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 /** Bumped whenever the local patches below change, so an old build is replaced. */
-const FERRETDB_PATCH = 'p6';
+const FERRETDB_PATCH = 'p7';
 export const FERRETDB_BIN = path.join(TOOLS_DIR, 'bin', `ferretdb-${FERRETDB_VERSION}-${FERRETDB_PATCH}`);
 
 function say(msg: string): void {
@@ -90,6 +90,7 @@ function buildFerretdb(): string {
   patchWriteQueue(src);
   patchFieldPushdown(src);
   patchBatchedUpdates(src);
+  patchUpdateIteratorClose(src);
   mkdirSync(path.dirname(FERRETDB_BIN), { recursive: true });
   const tmp = `${FERRETDB_BIN}.tmp`;
   run(go, ['build', '-trimpath', '-o', tmp, './cmd/ferretdb'], { cwd: src, env: modEnv });
@@ -452,6 +453,37 @@ func (d *deferredUpdates) flush(ctx context.Context) error {
 \treturn nil
 }
 `;
+  writeFileSync(file, out);
+}
+
+/**
+ * Patch p7: the update handler closed each statement's query iterator only
+ * when the whole command returned (a `defer` inside its loop over the
+ * statements), and an iterator stopped after its one document keeps its
+ * SQLite connection. An update command with N single-document statements
+ * thus held N of the pool's 100 connections at once: a batch of 128 of our
+ * group-committed ticket updates, or two batches of 64 from two worker
+ * processes, waited forever for a 101st, and so did every other command
+ * (seen: the routing backlog stopped dead, 512 jobs active, FerretDB idle,
+ * its goroutines all in database/sql.(*DB).conn). Each statement's
+ * iterator is now closed as soon as the statement is applied. Pinned by
+ * test/data/store-patches.test.ts (an update command of 150 statements).
+ */
+function patchUpdateIteratorClose(src: string): void {
+  const file = path.join(src, 'internal', 'handler', 'msg_update.go');
+  const before = readFileSync(file, 'utf8');
+  const edits: [string, string][] = [
+    ['\t\tcloser := iterator.NewMultiCloser()\n\t\tdefer closer.Close()\n', '\t\tcloser := iterator.NewMultiCloser()\n'],
+    [
+      '\t\tresult, err := common.UpdateDocument(ctx, uc, "update", iter, &u)\n',
+      '\t\tresult, err := common.UpdateDocument(ctx, uc, "update", iter, &u)\n\n\t\t// Release this statement\'s connection now, not when the command returns (hotline patch p7).\n\t\tcloser.Close()\n',
+    ],
+  ];
+  let out = before;
+  for (const [from, to] of edits) {
+    if (out.split(from).length !== 2) throw new Error(`FerretDB source changed: ${JSON.stringify(from.slice(0, 60))} not found once in ${file}`);
+    out = out.replace(from, to);
+  }
   writeFileSync(file, out);
 }
 

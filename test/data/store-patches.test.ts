@@ -141,3 +141,22 @@ test('a failing statement in such a command leaves the ones before it applied an
   t.deepEqual(await versions(), { a: 2, b: 1, c: 1, d: 2, e: 1, f: 1 });
   t.is((await probe.findOne({ _id: 'e' }))?.code, 'code-e');
 });
+
+/**
+ * Patch p7: each statement of an update command used to keep its SQLite
+ * connection until the command returned, and the pool has 100: a command of
+ * more statements than that waited forever for a connection it held itself.
+ */
+test('an update command of more single-document statements than the store has connections completes', async (t) => {
+  const probe = mongoose.connection.db!.collection<{ _id: Types.ObjectId; version: number }>('wide_batch_probe');
+  const oids = Array.from({ length: 150 }, () => new Types.ObjectId());
+  await probe.insertMany(oids.map((_id) => ({ _id, version: 1 })));
+  const bulk = probe.bulkWrite(oids.map((_id) => ({ updateOne: { filter: { _id, version: 1 }, update: { $set: { version: 2 } } } })), { ordered: false });
+  const stuck = new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 20_000).unref());
+  const res = await Promise.race([bulk, stuck]);
+  t.not(res, 'stuck', 'the command returned');
+  t.is((res as Awaited<typeof bulk>).matchedCount, 150);
+  t.is(await probe.countDocuments({ version: 2 }), 150);
+  // And the store still answers other commands.
+  t.is(await probe.countDocuments({}), 150);
+});
