@@ -18,8 +18,10 @@ export interface Registration {
 export const REGISTRY: Record<QueueName, Registration> = {
   // Routing waits on the store, not the CPU: many jobs in flight share group-committed claims and batched reads,
   // and the bigger the batches the less each ticket costs the store. A 6,000 backlog on 2 cores (bench:dispatch,
-  // runs alternated): 32 in flight 274–356 routed/s, 64: 344–399, 128: 348–480, 256: 391–516.
-  [QUEUES.routing]: { processor: routingProcessor, concurrency: 128, jobNames: ['route'] },
+  // runs alternated, ±20 % noise between runs): 32 in flight 274–356 routed/s, 128: 348–480, 256: 391–574,
+  // 512: 369–599 (565–599 when alternated with 256 and 1,024), 1,024: 532. A job's wait grows with it (~1 s at 512
+  // in a backlog); at 100 calls/s only a few are in flight whatever the setting.
+  [QUEUES.routing]: { processor: routingProcessor, concurrency: 512, jobNames: ['route'] },
   [QUEUES.maintenance]: { processor: maintenanceProcessor, concurrency: 1, jobNames: ['reconcile-routing', 'reconcile-timers', 'retrain-classifier'] },
   [QUEUES.timers]: { processor: timersProcessor, concurrency: 8, jobNames: ['fire'] },
   [QUEUES.notifications]: { processor: notificationsProcessor, concurrency: 8, jobNames: ['deliver'] },
