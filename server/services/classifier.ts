@@ -1,3 +1,4 @@
+import { Schema, model, Types } from 'mongoose';
 import { loadModel, train, type CategoryClassifier, type DictionaryEntry } from '../domain/classify/classifier.ts';
 import { Category, ClassifierModel, Ticket } from '../data/models/index.ts';
 import { logger } from '../logger.ts';
@@ -5,10 +6,21 @@ import { logger } from '../logger.ts';
 /**
  * The category classifier (智能分类), trained on the center's own closed
  * tickets and its category dictionary. The newest trained model is used; the
- * worker retrains on demand and on a schedule.
+ * worker retrains on demand and every night.
+ *
+ * Which model is newest is one small document read by _id: finding it among
+ * the models meant reading them all on FerretDB (~1 MB each, no index), every
+ * 30 s in every process, and a nightly retrain added one a day. Only the
+ * newest few models are kept.
  */
+const pointerSchema = new Schema({ _id: String, modelId: Schema.Types.ObjectId, at: Date }, { versionKey: false });
+const ClassifierPointer = model('ClassifierPointer', pointerSchema);
+const POINTER_ID = 'current';
+/** Models kept after a retrain (the one in use and a few before it, for comparison). */
+const KEPT_MODELS = 3;
+
 let cached: { id: string; model: CategoryClassifier } | null = null;
-/** A retrained model is picked up within this time (the check reads model documents of ~1 MB each on FerretDB). */
+/** A retrained model is picked up within this time. */
 const RECHECK_MS = 30_000;
 let checkedAt = 0;
 
@@ -16,18 +28,26 @@ let checking: Promise<CategoryClassifier | null> | null = null;
 
 export function currentClassifier(): Promise<CategoryClassifier | null> {
   if (cached && Date.now() - checkedAt < RECHECK_MS) return Promise.resolve(cached.model);
-  // Concurrent routing jobs share one check (it sorts model documents of ~1 MB each).
+  // Concurrent routing jobs share one check.
   checking ??= checkClassifier().finally(() => (checking = null));
   return checking;
 }
 
-async function checkClassifier(): Promise<CategoryClassifier | null> {
+/** The id of the model in use: the pointer, or for models trained before it existed the newest active one. */
+export async function currentClassifierId(): Promise<Types.ObjectId | null> {
+  const pointer = await ClassifierPointer.findById(POINTER_ID).lean();
+  if (pointer?.modelId) return pointer.modelId;
   const latest = await ClassifierModel.findOne({ active: true }, { _id: 1 }).sort({ trainedAt: -1 }).lean();
+  return latest?._id ?? null;
+}
+
+async function checkClassifier(): Promise<CategoryClassifier | null> {
+  const latest = await currentClassifierId();
   checkedAt = Date.now();
   if (!latest) return null;
-  const id = latest._id.toHexString();
+  const id = latest.toHexString();
   if (cached?.id === id) return cached.model;
-  const doc = await ClassifierModel.findById(latest._id).lean();
+  const doc = await ClassifierModel.findById(latest).lean();
   if (!doc) return null;
   cached = { id, model: loadModel(doc.model) };
   return cached.model;
@@ -51,7 +71,11 @@ export async function retrainClassifier(limit = 50_000): Promise<{ records: numb
   const categories = await Category.find({ active: true, level: 3 }, { path: 1, keywords: 1 }).lean();
   const dictionary: DictionaryEntry[] = categories.map((c) => ({ label: c._id, text: [...c.path, ...(c.keywords ?? [])].join(' ') }));
   const model = train(records, { dictionary });
-  await ClassifierModel.create({ trainedAt: new Date(), records: records.length, report: model.report, model: JSON.stringify(model.toJSON()) });
+  const created = await ClassifierModel.create({ trainedAt: new Date(), records: records.length, report: model.report, model: JSON.stringify(model.toJSON()) });
+  await ClassifierPointer.updateOne({ _id: POINTER_ID }, { $set: { modelId: created._id, at: new Date() } }, { upsert: true });
+  // Older models go once the pointer names the new one (a crash in between leaves them for the next retrain).
+  const kept = await ClassifierModel.find({}, { _id: 1 }).sort({ trainedAt: -1 }).limit(KEPT_MODELS).lean();
+  await ClassifierModel.deleteMany({ _id: { $nin: kept.map((k) => k._id) } });
   logger.info({ records: records.length, report: model.report }, 'classifier retrained');
   return { records: records.length, report: model.report };
 }

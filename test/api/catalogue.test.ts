@@ -114,3 +114,13 @@ test.serial('an admin retrains the classifier on demand from closed tickets; ope
   t.is(s.body.categories[0].code, '010101');
   t.deepEqual(s.body.categories[0].path, ['城乡建设', '物业管理', '电梯故障']);
 });
+
+test.serial('retraining keeps the three newest models, and the one in use is the newest', async (t) => {
+  const { ClassifierModel } = await import('../../server/data/models/index.ts');
+  const { retrainClassifier, currentClassifierId } = await import('../../server/services/classifier.ts');
+  // The closed tickets of the test before are the training data.
+  for (let i = 0; i < 4; i++) t.truthy(await retrainClassifier());
+  const models = await ClassifierModel.find({}, { _id: 1 }).sort({ trainedAt: -1 }).lean();
+  t.is(models.length, 3);
+  t.deepEqual(await currentClassifierId(), models[0]!._id);
+});

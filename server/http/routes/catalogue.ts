@@ -9,7 +9,7 @@ import { UNIT_KINDS } from '../../data/models/unit.ts';
 import { AreaModel, ClassifierModel, DispatchRuleModel, PlaceModel, Unit, toStoredArea } from '../../data/models/index.ts';
 import { loadCatalogue, touchCatalogue } from '../../services/catalogue.ts';
 import { activeCategoryPath } from '../../services/categories.ts';
-import { currentClassifier } from '../../services/classifier.ts';
+import { currentClassifier, currentClassifierId } from '../../services/classifier.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 
 /**
@@ -115,7 +115,8 @@ export function catalogueRoutes(deps: AppDeps): Router<AppState> {
 
   // The category classifier: its latest held-back report, and retraining on demand.
   r.get('/admin/classifier', admin, async (ctx) => {
-    const latest = await ClassifierModel.findOne({ active: true }, { model: 0 }).sort({ trainedAt: -1 }).lean();
+    const id = await currentClassifierId();
+    const latest = id ? await ClassifierModel.findById(id, { model: 0 }).lean() : null;
     ctx.body = { classifier: latest ?? null };
   });
   r.post('/admin/classifier/retrain', admin, async (ctx) => {
