@@ -245,7 +245,6 @@ func idRange(d *types.Document) (string, []any, bool) {
  */
 function patchWriteQueue(src: string): void {
   const file = path.join(src, 'internal', 'util', 'fsql', 'db.go');
-  const before = readFileSync(file, 'utf8');
   const edits: [string, string][] = [
     ['\t"log/slog"\n', '\t"log/slog"\n\t"sync"\n'],
     ['\tBatchSize int\n}', '\tBatchSize int\n\n\t// writeMu queues write transactions (hotline patch p4).\n\twriteMu sync.Mutex\n}'],
@@ -254,12 +253,7 @@ function patchWriteQueue(src: string): void {
       '\tvar sqlTx *sql.Tx\n\n\tdb.writeMu.Lock()\n\tdefer db.writeMu.Unlock()\n\n\tif sqlTx, err = db.sqlDB.BeginTx(ctx, nil); err != nil {',
     ],
   ];
-  let out = before;
-  for (const [from, to] of edits) {
-    if (!out.includes(from)) throw new Error(`FerretDB source changed: ${JSON.stringify(from)} not found in ${file}`);
-    out = out.replace(from, to);
-  }
-  writeFileSync(file, out);
+  writeFileSync(file, editedSource(file, edits));
 }
 
 /**
@@ -354,6 +348,16 @@ func plainFieldName(k string) bool {
   writeFileSync(file, before.replace(anchor, apply + anchor) + helpers);
 }
 
+/** A FerretDB source file with text edits applied; each `from` must occur exactly once, or the source changed under the patch. */
+function editedSource(file: string, edits: [string, string][]): string {
+  let out = readFileSync(file, 'utf8');
+  for (const [from, to] of edits) {
+    if (out.split(from).length !== 2) throw new Error(`FerretDB source changed: ${JSON.stringify(from.slice(0, 60))} not found once in ${file}`);
+    out = out.replace(from, to);
+  }
+  return out;
+}
+
 /**
  * Patch p6: an update command with many statements (the group-committed
  * ticket changes, server/data/group-commit.ts) wrote each matched document
@@ -370,7 +374,6 @@ func plainFieldName(k string) bool {
  */
 function patchBatchedUpdates(src: string): void {
   const file = path.join(src, 'internal', 'handler', 'msg_update.go');
-  const before = readFileSync(file, 'utf8');
   const edits: [string, string][] = [
     [
       '\tfor _, u := range params.Updates {\n\t\tc, err := db.Collection(params.Collection)',
@@ -385,11 +388,7 @@ function patchBatchedUpdates(src: string): void {
       '\tif err := deferred.flush(ctx); err != nil {\n\t\treturn 0, 0, nil, err\n\t}\n\n\treturn matched, modified, &upserted, nil\n}',
     ],
   ];
-  let out = before;
-  for (const [from, to] of edits) {
-    if (out.split(from).length !== 2) throw new Error(`FerretDB source changed: ${JSON.stringify(from.slice(0, 60))} not found once in ${file}`);
-    out = out.replace(from, to);
-  }
+  let out = editedSource(file, edits);
   out += `
 // deferredUpdates collects the documents an update command changed, to write them in one transaction (hotline patch p6).
 type deferredUpdates struct {
@@ -471,7 +470,6 @@ func (d *deferredUpdates) flush(ctx context.Context) error {
  */
 function patchUpdateIteratorClose(src: string): void {
   const file = path.join(src, 'internal', 'handler', 'msg_update.go');
-  const before = readFileSync(file, 'utf8');
   const edits: [string, string][] = [
     ['\t\tcloser := iterator.NewMultiCloser()\n\t\tdefer closer.Close()\n', '\t\tcloser := iterator.NewMultiCloser()\n'],
     [
@@ -479,12 +477,7 @@ function patchUpdateIteratorClose(src: string): void {
       '\t\tresult, err := common.UpdateDocument(ctx, uc, "update", iter, &u)\n\n\t\t// Release this statement\'s connection now, not when the command returns (hotline patch p7).\n\t\tcloser.Close()\n',
     ],
   ];
-  let out = before;
-  for (const [from, to] of edits) {
-    if (out.split(from).length !== 2) throw new Error(`FerretDB source changed: ${JSON.stringify(from.slice(0, 60))} not found once in ${file}`);
-    out = out.replace(from, to);
-  }
-  writeFileSync(file, out);
+  writeFileSync(file, editedSource(file, edits));
 }
 
 export function findRedisServer(): string {
