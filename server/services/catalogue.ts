@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, model } from 'mongoose';
 import { toRoutingUnit, type Catalogue } from '../domain/routing/route.ts';
-import { AreaModel, DispatchRuleModel, PlaceModel, Unit, fromStoredArea } from '../data/models/index.ts';
+import { AreaModel, CatalogueMeta, DispatchRuleModel, PlaceModel, Unit, fromStoredArea } from '../data/models/index.ts';
 
 /**
  * Loads the dispatch catalogue for the routing worker and keeps it current:
@@ -9,8 +8,6 @@ import { AreaModel, DispatchRuleModel, PlaceModel, Unit, fromStoredArea } from '
  * catalogue when the revision it holds is no longer the stored one, so an
  * edit applies to the next ticket without a restart.
  */
-const metaSchema = new Schema({ _id: String, revision: String, at: Date }, { versionKey: false });
-const CatalogueMeta = model('CatalogueMeta', metaSchema);
 
 /** Auto-dispatch threshold; below it a ticket is parked for a dispatcher. */
 export const AUTO_DISPATCH_AT = 0.55;

@@ -1,6 +1,6 @@
-import { Schema, model, Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { loadModel, train, type CategoryClassifier, type DictionaryEntry } from '../domain/classify/classifier.ts';
-import { Category, ClassifierModel, Ticket } from '../data/models/index.ts';
+import { CatalogueMeta, Category, ClassifierModel, Ticket } from '../data/models/index.ts';
 import { logger } from '../logger.ts';
 
 /**
@@ -8,14 +8,13 @@ import { logger } from '../logger.ts';
  * tickets and its category dictionary. The newest trained model is used; the
  * worker retrains on demand and every night.
  *
- * Which model is newest is one small document read by _id: finding it among
+ * Which model is in use is one small document read by _id (CatalogueMeta
+ * `classifier`, written by each retrain): finding the newest among
  * the models meant reading them all on FerretDB (~1 MB each, no index), every
  * 30 s in every process, and a nightly retrain added one a day. Only the
  * newest few models are kept.
  */
-const pointerSchema = new Schema({ _id: String, modelId: Schema.Types.ObjectId, at: Date }, { versionKey: false });
-const ClassifierPointer = model('ClassifierPointer', pointerSchema);
-const POINTER_ID = 'current';
+const META_ID = 'classifier';
 /** Models kept after a retrain (the one in use and a few before it, for comparison). */
 const KEPT_MODELS = 3;
 
@@ -33,10 +32,10 @@ export function currentClassifier(): Promise<CategoryClassifier | null> {
   return checking;
 }
 
-/** The id of the model in use: the pointer, or for models trained before it existed the newest active one. */
+/** The id of the model in use: as CatalogueMeta names it, or for models trained before that the newest active one. */
 export async function currentClassifierId(): Promise<Types.ObjectId | null> {
-  const pointer = await ClassifierPointer.findById(POINTER_ID).lean();
-  if (pointer?.modelId) return pointer.modelId;
+  const meta = await CatalogueMeta.findById(META_ID).lean();
+  if (meta?.revision) return new Types.ObjectId(meta.revision);
   const latest = await ClassifierModel.findOne({ active: true }, { _id: 1 }).sort({ trainedAt: -1 }).lean();
   return latest?._id ?? null;
 }
@@ -72,8 +71,8 @@ export async function retrainClassifier(limit = 50_000): Promise<{ records: numb
   const dictionary: DictionaryEntry[] = categories.map((c) => ({ label: c._id, text: [...c.path, ...(c.keywords ?? [])].join(' ') }));
   const model = train(records, { dictionary });
   const created = await ClassifierModel.create({ trainedAt: new Date(), records: records.length, report: model.report, model: JSON.stringify(model.toJSON()) });
-  await ClassifierPointer.updateOne({ _id: POINTER_ID }, { $set: { modelId: created._id, at: new Date() } }, { upsert: true });
-  // Older models go once the pointer names the new one (a crash in between leaves them for the next retrain).
+  await CatalogueMeta.updateOne({ _id: META_ID }, { $set: { revision: created._id.toHexString(), at: new Date() } }, { upsert: true });
+  // Older models go once the new one is named in use (a crash in between leaves them for the next retrain).
   const kept = await ClassifierModel.find({}, { _id: 1 }).sort({ trainedAt: -1 }).limit(KEPT_MODELS).lean();
   await ClassifierModel.deleteMany({ _id: { $nin: kept.map((k) => k._id) } });
   logger.info({ records: records.length, report: model.report }, 'classifier retrained');

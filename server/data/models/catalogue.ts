@@ -64,7 +64,16 @@ const areaSchema = new Schema<StoredArea>(
 );
 export const AreaModel = model('Area', areaSchema);
 
-/** Trained category classifiers: the newest active one is used. */
+/**
+ * Revisions the services re-check cheaply, one small document each, read by
+ * _id: `catalogue` (a fresh random revision per edit of rules, places, areas
+ * or units: services/catalogue.ts) and `classifier` (the id of the classifier
+ * model in use: services/classifier.ts).
+ */
+const metaSchema = new Schema({ _id: String, revision: String, at: Date }, { versionKey: false });
+export const CatalogueMeta = model('CatalogueMeta', metaSchema);
+
+/** Trained category classifiers: the one CatalogueMeta `classifier` names is used (the newest three are kept). */
 const classifierSchema = new Schema(
   {
     trainedAt: { type: Date, required: true },

@@ -16,7 +16,7 @@ export {
   type NoticeRecord,
   NotificationDelivery,
 } from './time-limits.ts';
-export { DispatchRuleModel, PlaceModel, AreaModel, ClassifierModel, toStoredArea, fromStoredArea, type StoredArea } from './catalogue.ts';
+export { DispatchRuleModel, PlaceModel, AreaModel, ClassifierModel, CatalogueMeta, toStoredArea, fromStoredArea, type StoredArea } from './catalogue.ts';
 export { UnresolvedByPhone, type UnresolvedItem } from './unresolved.ts';
 export { KnowledgeEntry, KnowledgeMeta, type KnowledgeRecord } from './knowledge.ts';
 export { MetricDay, type MetricDayRecord } from './metric-day.ts';
