@@ -3,8 +3,8 @@ import type { Queue } from 'bullmq';
 /** Shared handles the processors use (set once by workers/main.ts). */
 export interface WorkerContext {
   routingQueue: Queue;
-  /** How often the routing reconcile runs (RECONCILE_INTERVAL_SEC); 30 s when not given. */
-  reconcileIntervalMs?: number;
+  /** How often the routing reconcile runs (RECONCILE_INTERVAL_SEC). */
+  reconcileIntervalMs: number;
 }
 
 let ctx: WorkerContext | null = null;

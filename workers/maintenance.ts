@@ -45,7 +45,7 @@ async function reconcileRoutingSinceLastRun(queue: Queue, intervalMs: number) {
 export async function maintenanceProcessor(job: Job): Promise<unknown> {
   switch (job.name) {
     case 'reconcile-routing': {
-      const { routingQueue, reconcileIntervalMs = 30_000 } = getWorkerContext();
+      const { routingQueue, reconcileIntervalMs } = getWorkerContext();
       const res = await reconcileRoutingSinceLastRun(routingQueue, reconcileIntervalMs);
       if (res.enqueued) logger.info(res, 'reconcile: enqueued tickets missed while Redis was away');
       return res;

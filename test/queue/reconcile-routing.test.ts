@@ -54,7 +54,7 @@ test.serial('the routing reconcile enqueues tickets without a job; `since` looks
 test.serial('a Redis flush takes the schedulers: they come back, and the next routing reconcile looks at every ticket', async (t) => {
   const maintenance = new Queue('maintenance-probe', { connection: { url: app.env.REDIS_URL! }, prefix: app.env.REDIS_PREFIX! });
   const routing = new Queue('routing-probe', { connection: { url: app.env.REDIS_URL! }, prefix: app.env.REDIS_PREFIX! });
-  setWorkerContext({ routingQueue: routing });
+  setWorkerContext({ routingQueue: routing, reconcileIntervalMs: 30_000 });
   const intervals = { RECONCILE_INTERVAL_SEC: 30, TIMER_RECONCILE_INTERVAL_SEC: 60 };
   try {
     await ensureSchedulers(maintenance, intervals);
