@@ -1,4 +1,5 @@
 import test from 'ava';
+import fc from 'fast-check';
 import { TZDate, tz } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { CALENDAR_TIME_ZONE, WorkCalendar } from '../../server/domain/calendar.ts';
@@ -21,6 +22,7 @@ import {
   type TimerTicket,
 } from '../../server/domain/deadlines.ts';
 import { DEFAULT_TIME_LIMIT_RULES, type TimeLimitRule } from '../../server/domain/time-limits.ts';
+import { REQUEST_TYPE_KEYS, URGENCY_KEYS } from '../../server/domain/ticket.ts';
 
 function sh(y: number, mo: number, d: number, h: number, mi = 0): Date {
   return new Date(new TZDate(y, mo - 1, d, h, mi, CALENDAR_TIME_ZONE).getTime());
@@ -220,4 +222,40 @@ test('stored form: the whole deadlines come back from the record (instants as Da
   t.deepEqual(storedDeadlines({ deadlines: extended }), extended);
   t.is(storedDeadlines({ deadlines: { resolve: extended.resolve } }), null, 'deadlines without a version are not the timers\' kind');
   t.is(storedDeadlines({}), null);
+});
+
+test('stored form: any deadlines come back whole from the compact string, and from the earlier full JSON', (t) => {
+  // Committed limits shorter than statutory ones, so both are kept; and the defaults, where they are equal.
+  const strict: TimeLimitRule[] = DEFAULT_TIME_LIMIT_RULES.map((r) =>
+    r.urgency === 'normal' ? { ...r, committed: { ...r.committed, resolve: { unit: 'workingDays', amount: 3 } } } : r,
+  );
+  const from2020 = Date.UTC(2020, 0, 1);
+  const arb = fc.record({
+    at: fc.integer({ min: from2020, max: from2020 + 6 * 365 * 86_400_000 }),
+    type: fc.constantFrom(...REQUEST_TYPE_KEYS),
+    urgency: fc.constantFrom(...URGENCY_KEYS),
+    complex: fc.boolean(),
+    rules: fc.constantFrom(DEFAULT_TIME_LIMIT_RULES, strict),
+    fired: fc.nat({ max: 8 }),
+    extendDays: fc.option(fc.integer({ min: 1, max: 10 })),
+    pending: fc.boolean(),
+  });
+  let longest = 0;
+  fc.assert(
+    fc.property(arb, (x) => {
+      const table = { ...DEFAULT_POLICY_TABLE, version: 3, rules: x.rules };
+      let d = deadlinesForDispatch({ type: x.type, urgency: x.urgency, complex: x.complex }, 'st-a1', table, new Date(x.at), calendar);
+      for (const timer of d.timers.slice(0, x.fired)) d = timerFiredChange(d, timer, timer.fireAt).set.deadlines;
+      if (x.extendDays) d = deadlinesAfterExtension(d, x.extendDays, calendar);
+      if (x.pending) d = { ...d, extensionRequest: { id: 'x1', workingDays: 2, reason: '需协调多部门', by: { id: 'u1', name: '承办人', unitId: 'st-a1' }, at: new Date(x.at + 3600_000) } };
+      const record = deadlinesRecord(d);
+      t.deepEqual(storedDeadlines({ deadlines: JSON.parse(JSON.stringify(record)) }), d);
+      t.deepEqual(storedDeadlines({ deadlines: { ...record, json: JSON.stringify(d) } }), d, 'the earlier form');
+      longest = Math.max(longest, record.json.length / JSON.stringify(d).length);
+    }),
+    { numRuns: 300 },
+  );
+  t.true(longest < 0.65, `the compact string is under 65 % of the full JSON (up to ${longest.toFixed(2)})`);
+  const plain = dispatched();
+  t.true(deadlinesRecord(plain).json.length * 2 < JSON.stringify(plain).length, 'and less than half for a plain dispatch');
 });
