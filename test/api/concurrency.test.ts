@@ -106,3 +106,20 @@ test('a change given the whole ticket answers what the store now holds; a stale 
   );
   t.is((await Ticket.findById(id).lean())!.status, 'manual');
 });
+
+test('a writer that read a version long since changed gets 409, with or without the whole ticket', async (t) => {
+  // The claims stay after their change is applied: BatchUpdater's `applied` (data/tickets.ts) takes a ticket at or
+  // past a version as proof that the update claimed for it went in, which only holds while nobody can claim it again.
+  const tk = await newTicket();
+  const id = new Types.ObjectId(tk.id);
+  const base = (await Ticket.findById(id).lean())!;
+  const note = (name: string) => ({ events: [{ at: new Date(), type: 'note' as const, actor: { id: null, name, role: 'system' as const }, note: name }] });
+  await applyTicketChange(id, { version: 1, historyLength: 1 }, note('first'));
+  await applyTicketChange(id, { version: 2, historyLength: 2 }, note('second'));
+  for (const late of [undefined, base]) {
+    await t.throwsAsync(applyTicketChange(id, { version: 1, historyLength: 1 }, note('late'), late as never), { instanceOf: AppError, message: /已被他人修改/ });
+  }
+  const stored = (await Ticket.findById(id).lean())!;
+  t.is(stored.version, 3);
+  t.deepEqual(stored.history.map((h) => h.note ?? null), [null, 'first', 'second']);
+});
