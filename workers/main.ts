@@ -36,6 +36,11 @@ export async function ensureSchedulers(maintenanceQueue: Queue, config: Pick<Con
     { every: config.TIMER_RECONCILE_INTERVAL_SEC * 1000 },
     { name: 'reconcile-timers', opts: { removeOnComplete: 100, removeOnFail: 100 } },
   );
+  await maintenanceQueue.upsertJobScheduler(
+    'sweep-claims',
+    { every: 10 * 60_000 },
+    { name: 'sweep-claims', opts: { removeOnComplete: 30, removeOnFail: 30 } },
+  );
 }
 
 /** Start every queue processor and the schedulers. Returns a stop function. */

@@ -4,6 +4,7 @@ import { logger } from '../server/logger.ts';
 import { getWorkerContext } from './context.ts';
 import { reconcileTimersJob } from './timers.ts';
 import { retrainClassifier } from '../server/services/classifier.ts';
+import { sweepClaims } from '../server/data/tickets.ts';
 
 /**
  * The periodic run leaves tickets younger than two of its intervals to the jobs intake gave them: while
@@ -55,6 +56,11 @@ export async function maintenanceProcessor(job: Job): Promise<unknown> {
     case 'retrain-classifier':
       // On a schedule and on an admin's demand (POST /api/v1/admin/classifier/retrain).
       return retrainClassifier();
+    case 'sweep-claims': {
+      const res = await sweepClaims();
+      if (res.rolledForward) logger.warn(res, 'claims: changes whose writer died were rolled forward');
+      return res;
+    }
     default:
       throw new Error(`maintenance: unknown job "${job.name}"`);
   }

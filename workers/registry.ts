@@ -22,7 +22,7 @@ export const REGISTRY: Record<QueueName, Registration> = {
   // 512: 369–599 (565–599 when alternated with 256 and 1,024), 1,024: 532. A job's wait grows with it (~1 s at 512
   // in a backlog); at 100 calls/s only a few are in flight whatever the setting.
   [QUEUES.routing]: { processor: routingProcessor, concurrency: 512, jobNames: ['route'] },
-  [QUEUES.maintenance]: { processor: maintenanceProcessor, concurrency: 1, jobNames: ['reconcile-routing', 'reconcile-timers', 'retrain-classifier'] },
+  [QUEUES.maintenance]: { processor: maintenanceProcessor, concurrency: 1, jobNames: ['reconcile-routing', 'reconcile-timers', 'retrain-classifier', 'sweep-claims'] },
   [QUEUES.timers]: { processor: timersProcessor, concurrency: 8, jobNames: ['fire'] },
   [QUEUES.notifications]: { processor: notificationsProcessor, concurrency: 8, jobNames: ['deliver'] },
 };

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { Types } from 'mongoose';
 import { Ticket, UnresolvedByPhone, type TicketDoc, type UnresolvedItem } from '../server/data/models/index.ts';
 import { EXPLAIN_FROM_REPEAT, SAME_MATTER_AT, SUPERVISION_FROM_REPEAT, similarity } from '../server/domain/repeats.ts';
-import { applyTicketChange } from '../server/data/tickets.ts';
+import { applyTicketChange, MAX_READ_AGE_MS } from '../server/data/tickets.ts';
 import { byIdReader } from '../server/data/batch-read.ts';
 import { routingSnapshot, type RoutingJob } from '../server/queue/queues.ts';
 import { ConflictError, NotFoundError } from '../server/errors.ts';
@@ -46,7 +46,8 @@ export async function routingProcessor(job: Job<RoutingJob>): Promise<string> {
 }
 
 async function routeTicket(job: Job<RoutingJob>): Promise<string> {
-  const created = routingSnapshot(job.data);
+  // An old job's copy is not used: claims of applied changes are dropped after a while (data/tickets.ts).
+  const created = Date.now() - job.timestamp < MAX_READ_AGE_MS ? routingSnapshot(job.data) : null;
   if (created) {
     try {
       return await routeFrom(created);

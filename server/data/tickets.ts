@@ -26,7 +26,8 @@ const claims = new BatchInserter<Record<string, unknown>>(() => TicketChange.col
 /**
  * Version-guarded ticket updates are group-committed too. When a batch matched
  * fewer than it sent, a ticket now at the version an update sets (or later)
- * had that update applied: a version is only ever set by the change claimed for it.
+ * had that update applied: a version is only ever set by the change claimed for it,
+ * and no version is claimed twice (claims outlive every read a change may start from: CLAIM_KEPT_MS).
  */
 const changes = new BatchUpdater<TicketDoc>(
   () => Ticket.collection as never,
@@ -93,6 +94,18 @@ export interface TicketChangeInput {
 
 /** How long a claimed change may stay unapplied before another writer rolls it forward. */
 const ROLL_FORWARD_AFTER_MS = 2000;
+/**
+ * How old the read a change starts from (its expected version) may be. Every
+ * writer reads the ticket right before it changes it, except the routing
+ * worker, which routes from its job's copy only while the job is younger than this.
+ */
+export const MAX_READ_AGE_MS = 10 * 60_000;
+/**
+ * Claims are kept this long, then dropped by sweepClaims: far longer than any
+ * read a change may start from, so no writer can claim a version again once
+ * it is applied (the `applied` check of the update batches relies on that).
+ */
+const CLAIM_KEPT_MS = 6 * MAX_READ_AGE_MS;
 
 /**
  * Apply a change and its history events to a ticket read at `expected`
@@ -188,6 +201,39 @@ export async function rollForward(id: Types.ObjectId): Promise<boolean> {
   const next = await TicketChange.findById(`${id.toHexString()}:${t.version + 1}`).lean();
   if (!next || Date.now() - next.at.getTime() < ROLL_FORWARD_AFTER_MS) return false;
   return !!(await writeChange({ ticketId: next.ticketId, version: next.version, ...claimedChange(next) }));
+}
+
+/**
+ * Claims older than CLAIM_KEPT_MS: a change whose writer died between its
+ * claim and its update is rolled forward if nobody has since, and every claim
+ * whose ticket has its change (or is gone) is dropped. Kept, they grew by one
+ * document per change (a dispatch's: 4.6 KB on FerretDB), for ever.
+ */
+export async function sweepClaims(now = new Date()): Promise<{ rolledForward: number; dropped: number }> {
+  const res = { rolledForward: 0, dropped: 0 };
+  const cursor = TicketChange.find({ at: { $lt: new Date(now.getTime() - CLAIM_KEPT_MS) } }, { ticketId: 1, version: 1 })
+    .lean<Pick<TicketChangeRecord, '_id' | 'ticketId' | 'version'>[]>()
+    .cursor({ batchSize: 1000 });
+  let batch: Pick<TicketChangeRecord, '_id' | 'ticketId' | 'version'>[] = [];
+  const settle = async () => {
+    const tickets = await Ticket.find({ _id: { $in: batch.map((c) => c.ticketId) } }, { version: 1 }).lean();
+    const versions = new Map(tickets.map((t) => [String(t._id), t.version]));
+    const applied: string[] = [];
+    for (const c of batch) {
+      const version = versions.get(String(c.ticketId));
+      if (version === c.version - 1 && (await rollForward(c.ticketId))) res.rolledForward++;
+      else if (version !== undefined && version < c.version) continue; // not applied, and not next: left alone
+      applied.push(c._id);
+    }
+    if (applied.length) res.dropped += (await TicketChange.deleteMany({ _id: { $in: applied } })).deletedCount;
+    batch = [];
+  };
+  for await (const c of cursor) {
+    batch.push(c);
+    if (batch.length >= 1000) await settle();
+  }
+  if (batch.length) await settle();
+  return res;
 }
 
 /** The change a claim holds, in either stored form. */

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Types } from 'mongoose';
 import { startTestApp, type TestApp } from '../helpers/harness.ts';
-import { applyTicketChange, claimRecord, rollForward } from '../../server/data/tickets.ts';
+import { applyTicketChange, claimRecord, rollForward, sweepClaims } from '../../server/data/tickets.ts';
 import { Ticket, TicketChange } from '../../server/data/models/index.ts';
 import { AppError } from '../../server/errors.ts';
 import { routingSummary } from '../../server/domain/ticket.ts';
@@ -107,9 +107,9 @@ test('a change given the whole ticket answers what the store now holds; a stale 
   t.is((await Ticket.findById(id).lean())!.status, 'manual');
 });
 
-test('a writer that read a version long since changed gets 409, with or without the whole ticket', async (t) => {
-  // The claims stay after their change is applied: BatchUpdater's `applied` (data/tickets.ts) takes a ticket at or
-  // past a version as proof that the update claimed for it went in, which only holds while nobody can claim it again.
+test('a writer that read a version since changed gets 409, with or without the whole ticket', async (t) => {
+  // The claims stay after their change is applied (for an hour): BatchUpdater's `applied` (data/tickets.ts) takes a
+  // ticket at or past a version as proof that the update claimed for it went in, which only holds while nobody can claim it again.
   const tk = await newTicket();
   const id = new Types.ObjectId(tk.id);
   const base = (await Ticket.findById(id).lean())!;
@@ -122,4 +122,29 @@ test('a writer that read a version long since changed gets 409, with or without 
   const stored = (await Ticket.findById(id).lean())!;
   t.is(stored.version, 3);
   t.deepEqual(stored.history.map((h) => h.note ?? null), [null, 'first', 'second']);
+});
+
+test.serial('the sweep rolls forward a change whose writer died, drops the claims of applied changes, and keeps those of the last hour', async (t) => {
+  const [died, applied, recent] = await Promise.all([newTicket(), newTicket(), newTicket()]).then((x) => x.map((tk) => new Types.ObjectId(tk.id)));
+  const note = (name: string) => ({ set: { title: name }, events: [{ at: new Date(), type: 'note' as const, actor: { id: null, name, role: 'system' as const }, note: name }] });
+  await applyTicketChange(applied!, { version: 1, historyLength: 1 }, note('applied'));
+  await applyTicketChange(recent!, { version: 1, historyLength: 1 }, note('recent'));
+  // A writer that claimed version 2 of `died` two hours ago and crashed before its update.
+  const at = new Date(Date.now() - 2 * 3600_000);
+  await TicketChange.collection.insertOne(
+    claimRecord({ _id: `${died!.toHexString()}:2`, ticketId: died!, version: 2, set: { title: 'from the crashed writer' }, events: [{ seq: 2, at, type: 'note', actor: { id: null, name: 'crashed', role: 'system' } }], at }) as never,
+  );
+  t.deepEqual(await sweepClaims(), { rolledForward: 1, dropped: 1 });
+  const d = (await Ticket.findById(died).lean())!;
+  t.is(d.version, 2);
+  t.is(d.title, 'from the crashed writer');
+  t.deepEqual(d.history.map((h) => h.seq), [1, 2]);
+  t.is(await TicketChange.countDocuments({ ticketId: { $in: [applied!, recent!] } }), 2, 'the claims of the last hour stay');
+  // An hour on, `applied`'s claim is old enough; `recent` changed again meanwhile.
+  const later = new Date(Date.now() + 61 * 60_000);
+  await TicketChange.updateOne({ _id: `${recent!.toHexString()}:2` }, { $set: { at: new Date(later.getTime() - 10 * 60_000) } });
+  t.deepEqual(await sweepClaims(later), { rolledForward: 0, dropped: 1 });
+  t.is(await TicketChange.countDocuments({ ticketId: { $in: [died!, applied!] } }), 0);
+  t.is(await TicketChange.countDocuments({ ticketId: recent }), 1, 'a claim of the last hour stays');
+  t.is((await Ticket.findById(applied).lean())!.version, 2, 'dropping a claim changes no ticket');
 });

@@ -73,7 +73,7 @@ test.serial('a Redis flush takes the schedulers: they come back, and the next ro
     redis.disconnect();
 
     await ensureSchedulers(maintenance, intervals);
-    for (const id of ['reconcile-routing', 'reconcile-timers', 'retrain-classifier']) t.truthy(await maintenance.getJobScheduler(id), id);
+    for (const id of ['reconcile-routing', 'reconcile-timers', 'retrain-classifier', 'sweep-claims']) t.truthy(await maintenance.getJobScheduler(id), id);
     await run();
     t.true(!!(await routing.getJob(routingJobId(old))), 'after the flush the reconcile looked at every ticket');
   } finally {

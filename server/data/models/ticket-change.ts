@@ -11,7 +11,8 @@ import { Schema, model, type Types } from 'mongoose';
  * `<ticketId>:<v+1>`: exactly one writer can claim each version, the others
  * get 409. The ticket update that follows is idempotent ($set of the new
  * version, $addToSet of the events), so a change whose writer died after the
- * claim is rolled forward by the next writer.
+ * claim is rolled forward by the next writer, or by the hourly sweep, which
+ * also drops the claims of applied changes (sweepClaims in data/tickets.ts).
  */
 export interface TicketChangeRecord {
   _id: string;
@@ -42,5 +43,7 @@ const ticketChangeSchema = new Schema<TicketChangeRecord>(
   { versionKey: false, minimize: false },
 );
 ticketChangeSchema.index({ ticketId: 1, version: -1 });
+// The sweep of old claims (sweepClaims in data/tickets.ts).
+ticketChangeSchema.index({ at: 1 });
 
 export const TicketChange = model<TicketChangeRecord>('TicketChange', ticketChangeSchema);
