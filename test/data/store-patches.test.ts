@@ -160,3 +160,44 @@ test('an update command of more single-document statements than the store has co
   // And the store still answers other commands.
   t.is(await probe.countDocuments({}), 150);
 });
+
+test('documents of every kind of value come back exactly as written, after an insert and after an update (p8: the stored JSON is read and written by goccy/go-json)', async (t) => {
+  const stored = mongoose.connection.db!.collection('patch_values');
+  const { Binary, Double, Int32, Long, BSONRegExp, Timestamp } = mongoose.mongo.BSON;
+  const doc = {
+    _id: new Types.ObjectId(),
+    text: '市民反映："楼道灯"坏了\\n<script>&amp;</script> \u2028 \u0000 😀 \t end',
+    empty: '',
+    ints: [0, -1, 2147483647, -2147483648],
+    long: Long.fromString('9007199254740993'),
+    // (Not -0: FerretDB 1.24 stores it as 0, with encoding/json as with go-json.)
+    doubles: [new Double(0.1), new Double(-1.5), new Double(1e308), new Double(5e-324), new Double(3)],
+    int32: new Int32(7),
+    bools: [true, false],
+    nothing: null,
+    at: new Date('2026-12-07T01:02:03.004Z'),
+    before1970: new Date(-86_400_000),
+    bin: new Binary(Buffer.from([0, 1, 2, 255]), 0),
+    re: new BSONRegExp('^湖滨.*街道$', 'i'),
+    ts: new Timestamp({ t: 1_700_000_000, i: 3 }),
+    nested: { a: { b: { c: ['x', { d: [] }, {}] } }, 'key with space': 1, 'ключ': '值' },
+    history: Array.from({ length: 20 }, (_, i) => ({ seq: i + 1, at: new Date(1_700_000_000_000 + i), type: 'note', actor: { id: null, name: `经办人${i}` }, data: { n: i, ok: i % 2 === 0 } })),
+  };
+  await stored.insertOne(doc);
+  t.deepEqual(await stored.findOne({ _id: doc._id }, { promoteValues: false, promoteLongs: false }), await roundTrip(doc));
+  const after = { 'nested.a.b.c': ['y'], text: '改后的"文本"\\', extra: { list: [1.5, 'two', null] } };
+  await stored.updateOne({ _id: doc._id }, { $set: after, $push: { history: { seq: 21, at: new Date(0), type: 'x', actor: { id: null, name: '' }, data: {} } } as never });
+  const read = await stored.findOne({ _id: doc._id });
+  t.deepEqual(read!.nested.a.b.c, ['y']);
+  t.is(read!.text, '改后的"文本"\\');
+  t.deepEqual(read!.extra, { list: [1.5, 'two', null] });
+  t.is(read!.history.length, 21);
+  t.deepEqual(read!.history[20].at, new Date(0));
+  t.is(read!.long.toString(), '9007199254740993');
+});
+
+/** The document as the driver reads back what it wrote (its own BSON round trip), values not promoted. */
+async function roundTrip(doc: Record<string, unknown>): Promise<unknown> {
+  const { serialize, deserialize } = mongoose.mongo.BSON;
+  return deserialize(serialize(doc), { promoteValues: false, promoteLongs: false });
+}
