@@ -7,6 +7,7 @@ import { Ticket, TicketChange, type TicketDoc } from './models/index.ts';
 import type { TicketChangeRecord } from './models/ticket-change.ts';
 import { idFiltersUseIndex, isDuplicateKey } from './db.ts';
 import { BatchInserter, BatchUpdater } from './group-commit.ts';
+import { byIdReader } from './batch-read.ts';
 import { announceTicket, changeEventType } from '../realtime/bus.ts';
 
 const { EJSON } = mongo.BSON;
@@ -203,6 +204,8 @@ export async function rollForward(id: Types.ObjectId): Promise<boolean> {
   return !!(await writeChange({ ticketId: next.ticketId, version: next.version, ...claimedChange(next) }));
 }
 
+const readVersion = byIdReader<{ _id: Types.ObjectId; version: number }>(Ticket as never, { version: 1 });
+
 /**
  * Claims older than CLAIM_KEPT_MS: a change whose writer died between its
  * claim and its update is rolled forward if nobody has since, and every claim
@@ -216,11 +219,10 @@ export async function sweepClaims(now = new Date()): Promise<{ rolledForward: nu
     .cursor({ batchSize: 1000 });
   let batch: Pick<TicketChangeRecord, '_id' | 'ticketId' | 'version'>[] = [];
   const settle = async () => {
-    const tickets = await Ticket.find({ _id: { $in: batch.map((c) => c.ticketId) } }, { version: 1 }).lean();
-    const versions = new Map(tickets.map((t) => [String(t._id), t.version]));
+    const tickets = await Promise.all(batch.map((c) => readVersion(c.ticketId)));
     const applied: string[] = [];
-    for (const c of batch) {
-      const version = versions.get(String(c.ticketId));
+    for (const [i, c] of batch.entries()) {
+      const version = tickets[i]?.version;
       if (version === c.version - 1 && (await rollForward(c.ticketId))) res.rolledForward++;
       else if (version !== undefined && version < c.version) continue; // not applied, and not next: left alone
       applied.push(c._id);

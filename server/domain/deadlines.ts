@@ -255,7 +255,7 @@ export function deadlinesRecord(d: StoredDeadlines): DeadlinesRecord {
 /**
  * StoredDeadlines as JSON, without what can be told from the rest: FerretDB
  * pays per byte on every read and update of a ticket, and escapes each quote
- * of a string (a dispatched ticket's went from 2.9 KB to 1.4 KB here).
+ * of a string (a plain dispatch's: 2,562 → 1,216 characters).
  * Instants are epoch milliseconds; a timer is [key, at] or [key, at, fireAt]
  * when it is delivered later than due (its milestone and level are its key);
  * a milestone's statutory limit and due instant, and the policy's statutory

@@ -11,8 +11,9 @@ import { Schema, model, type Types } from 'mongoose';
  * `<ticketId>:<v+1>`: exactly one writer can claim each version, the others
  * get 409. The ticket update that follows is idempotent ($set of the new
  * version, $addToSet of the events), so a change whose writer died after the
- * claim is rolled forward by the next writer, or by the hourly sweep, which
- * also drops the claims of applied changes (sweepClaims in data/tickets.ts).
+ * claim is rolled forward by the next writer, or by the sweep of claims older
+ * than an hour, which also drops those of applied changes (sweepClaims in
+ * data/tickets.ts).
  */
 export interface TicketChangeRecord {
   _id: string;
