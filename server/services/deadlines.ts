@@ -657,10 +657,17 @@ export async function rebuildTimerSchedule(): Promise<RebuildResult> {
   let inserts: TimerScheduleRecord[] = [];
   let replaces: import('mongodb').AnyBulkWriteOperation<TimerScheduleRecord>[] = [];
   const write = async () => {
-    if (inserts.length) await schedules().insertMany(inserts, { ordered: false }).catch((err) => {
-      if (!(err as { writeErrors?: { code?: number }[] }).writeErrors?.every((e) => e.code === 11000)) throw err;
-    });
+    // Only the entries inserted count as repaired: a duplicate is one a dispatch wrote since the entries were read.
+    if (inserts.length) result.written += await schedules().insertMany(inserts, { ordered: false }).then(
+      () => inserts.length,
+      (err) => {
+        const duplicates = (err as { writeErrors?: { code?: number }[] }).writeErrors;
+        if (!duplicates?.every((e) => e.code === 11000)) throw err;
+        return inserts.length - duplicates.length;
+      },
+    );
     if (replaces.length) await schedules().bulkWrite(replaces, { ordered: false });
+    result.written += replaces.length;
     inserts = [];
     replaces = [];
   };
@@ -680,7 +687,6 @@ export async function rebuildTimerSchedule(): Promise<RebuildResult> {
     const fields = { ticketId: t._id, version: d.version, ...scheduleFields(timers)!, writtenAt: new Date() };
     if (entry) replaces.push({ replaceOne: { filter: { _id }, replacement: fields, upsert: true } });
     else inserts.push({ _id, ...fields });
-    result.written++;
     if (inserts.length + replaces.length >= 1000) await write();
   }
   await write();
