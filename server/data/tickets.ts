@@ -206,28 +206,36 @@ export async function rollForward(id: Types.ObjectId): Promise<boolean> {
 
 const readVersion = byIdReader<{ _id: Types.ObjectId; version: number }>(Ticket as never, { version: 1 });
 
+/** At most this many claims per sweep, so a first sweep of a long-running installation's claims does not hold the maintenance queue for long. */
+const SWEEP_MAX_CLAIMS = 50_000;
+
 /**
  * Claims older than CLAIM_KEPT_MS: a change whose writer died between its
- * claim and its update is rolled forward if nobody has since, and every claim
- * whose ticket has its change (or is gone) is dropped. Kept, they grew by one
- * document per change (a dispatch's: 4.6 KB on FerretDB), for ever.
+ * claim and its update is rolled forward if nobody has since, and every other
+ * claim is dropped: its ticket has its change, is gone, or is more than one
+ * version behind it (nothing can ever apply that claim). Kept, they grew by
+ * one document per change (a dispatch's: 4.6 KB on FerretDB), for ever.
  */
 export async function sweepClaims(now = new Date()): Promise<{ rolledForward: number; dropped: number }> {
   const res = { rolledForward: 0, dropped: 0 };
   const cursor = TicketChange.find({ at: { $lt: new Date(now.getTime() - CLAIM_KEPT_MS) } }, { ticketId: 1, version: 1 })
+    .limit(SWEEP_MAX_CLAIMS)
     .lean<Pick<TicketChangeRecord, '_id' | 'ticketId' | 'version'>[]>()
     .cursor({ batchSize: 1000 });
   let batch: Pick<TicketChangeRecord, '_id' | 'ticketId' | 'version'>[] = [];
   const settle = async () => {
     const tickets = await Promise.all(batch.map((c) => readVersion(c.ticketId)));
-    const applied: string[] = [];
+    const done: string[] = [];
     for (const [i, c] of batch.entries()) {
       const version = tickets[i]?.version;
-      if (version === c.version - 1 && (await rollForward(c.ticketId))) res.rolledForward++;
-      else if (version !== undefined && version < c.version) continue; // not applied, and not next: left alone
-      applied.push(c._id);
+      if (version === c.version - 1) {
+        // Not rolled forward: the ticket changed meanwhile; the next sweep looks again.
+        if (!(await rollForward(c.ticketId))) continue;
+        res.rolledForward++;
+      }
+      done.push(c._id);
     }
-    if (applied.length) res.dropped += (await TicketChange.deleteMany({ _id: { $in: applied } })).deletedCount;
+    if (done.length) res.dropped += (await TicketChange.deleteMany({ _id: { $in: done } })).deletedCount;
     batch = [];
   };
   for await (const c of cursor) {

@@ -134,7 +134,9 @@ test.serial('the sweep rolls forward a change whose writer died, drops the claim
   await TicketChange.collection.insertOne(
     claimRecord({ _id: `${died!.toHexString()}:2`, ticketId: died!, version: 2, set: { title: 'from the crashed writer' }, events: [{ seq: 2, at, type: 'note', actor: { id: null, name: 'crashed', role: 'system' } }], at }) as never,
   );
-  t.deepEqual(await sweepClaims(), { rolledForward: 1, dropped: 1 });
+  // And a claim no change can ever apply: version 5 of a ticket at version 2.
+  await TicketChange.collection.insertOne(claimRecord({ _id: `${applied!.toHexString()}:5`, ticketId: applied!, version: 5, set: { title: 'never' }, events: [], at }) as never);
+  t.deepEqual(await sweepClaims(), { rolledForward: 1, dropped: 2 });
   const d = (await Ticket.findById(died).lean())!;
   t.is(d.version, 2);
   t.is(d.title, 'from the crashed writer');
