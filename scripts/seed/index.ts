@@ -5,7 +5,7 @@ import { buildDemoTickets, type DemoTicketOptions } from './tickets.ts';
 import { CENTER_ID, buildDemoUnits, type SeedUnit } from './units.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, buildDemoUsers, withHandlers, type SeedUser } from './users.ts';
 import type { TicketRecord } from '../../server/domain/ticket.ts';
-import { scheduleTimersFor } from '../../server/services/deadlines.ts';
+import { rebuildTimerSchedule } from '../../server/services/deadlines.ts';
 import { AreaModel, Category, DispatchRuleModel, PlaceModel, Ticket, Unit, User, toStoredArea } from '../../server/data/models/index.ts';
 import { connectMongo, disconnectMongo, isDuplicateKey, syncAllIndexes } from '../../server/data/db.ts';
 import { hashPassword } from '../../server/services/auth.ts';
@@ -98,9 +98,9 @@ export async function seedDemo(opts: { now?: Date } = {}): Promise<{ seeded: boo
   );
   // Raw insert, like the intake path: createdAt/updatedAt stay as generated.
   if (data.tickets.length) await Ticket.collection.insertMany(data.tickets, { ordered: false });
-  // Each timed ticket's timer schedule entry, as its dispatch would have written it (else the workers' first run
-  // rebuilds them and warns of a repair).
-  for (const t of data.tickets) if (t.deadlines) await scheduleTimersFor(t);
+  // The timed tickets' timer schedule entries, as their dispatches would have written them (else the workers' first
+  // run writes them and warns of a repair).
+  await rebuildTimerSchedule();
   // The knowledge base operators answer consultations from (直接答复).
   await insertEntries(DEMO_KNOWLEDGE, null);
   return {
