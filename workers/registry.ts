@@ -16,8 +16,8 @@ export interface Registration {
 }
 
 export const REGISTRY: Record<QueueName, Registration> = {
-  // Routing waits on the store, not the CPU: many jobs in flight share group-committed claims and batched reads,
-  // and the bigger the batches the less each ticket costs the store. A 6,000 backlog on 2 cores (bench:dispatch,
+  // Many jobs in flight share group-committed claims, updates and batched reads, and the bigger the batches the
+  // less each ticket costs the store. A 6,000 backlog on 2 cores (bench:dispatch,
   // runs alternated, ±20 % noise between runs): 32 in flight 274–356 routed/s, 128: 348–480, 256: 391–574,
   // 512: 369–599 (565–599 when alternated with 256 and 1,024), 1,024: 532. A job's wait grows with it (~1 s at 512
   // in a backlog); at 100 calls/s only a few are in flight whatever the setting.

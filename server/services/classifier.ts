@@ -5,8 +5,8 @@ import { logger } from '../logger.ts';
 
 /**
  * The category classifier (智能分类), trained on the center's own closed
- * tickets and its category dictionary. The newest trained model is used; the
- * worker retrains on demand and every night.
+ * tickets and its category dictionary. The model of the latest retrain is
+ * used; the worker retrains on demand and every night.
  *
  * Which model is in use is one small document read by _id (CatalogueMeta
  * `classifier`, written by each retrain): finding the newest among

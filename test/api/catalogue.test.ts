@@ -1,6 +1,8 @@
 import test from 'ava';
 import { startTestApp, eventually, type TestApp } from '../helpers/harness.ts';
-import { Ticket } from '../../server/data/models/index.ts';
+import { Types } from 'mongoose';
+import { Category, ClassifierModel, Ticket } from '../../server/data/models/index.ts';
+import { currentClassifierId, retrainClassifier } from '../../server/services/classifier.ts';
 
 let app: TestApp;
 test.before(async () => {
@@ -83,8 +85,6 @@ test('operators get a unit suggestion while typing; units may not use it', async
 });
 
 test.serial('an admin retrains the classifier on demand from closed tickets; operators then get category suggestions', async (t) => {
-  const { ClassifierModel, Category } = await import('../../server/data/models/index.ts');
-  const { Types } = await import('mongoose');
   await Category.insertMany([
     { _id: '02', name: '城市管理', parentId: null, level: 1, path: ['城市管理'] },
     { _id: '0201', name: '市容环境', parentId: '02', level: 2, path: ['城市管理', '市容环境'] },
@@ -116,8 +116,6 @@ test.serial('an admin retrains the classifier on demand from closed tickets; ope
 });
 
 test.serial('retraining keeps the three newest models, and the one in use is the newest', async (t) => {
-  const { ClassifierModel } = await import('../../server/data/models/index.ts');
-  const { retrainClassifier, currentClassifierId } = await import('../../server/services/classifier.ts');
   // The closed tickets of the test before are the training data.
   for (let i = 0; i < 4; i++) t.truthy(await retrainClassifier());
   const models = await ClassifierModel.find({}, { _id: 1 }).sort({ trainedAt: -1 }).lean();
