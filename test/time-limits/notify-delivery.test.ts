@@ -89,9 +89,10 @@ const recordWhen = (id: string, status: string, timeoutMs = 10_000) =>
 /** The channel's queue job once it is finished (completed or failed). */
 const finishedJob = (key: string, channel: 'webhook' | 'sms', timeoutMs = 10_000) =>
   eventually(async () => {
-    const job = await set.queue!.getJob(notificationJobId(key, channel));
-    const state = await job?.getState();
-    return (state === 'completed' || state === 'failed') && { state, job: job! };
+    // The state first, then the job: a job read before it finished keeps no return value (a loaded CI run saw null).
+    const id = notificationJobId(key, channel);
+    const state = await set.queue!.getJobState(id);
+    return (state === 'completed' || state === 'failed') && { state, job: (await set.queue!.getJob(id))! };
   }, timeoutMs);
 
 test.serial('SMS: a fired level whose handler has no mobile number is recorded as skipped, never as sent', async (t) => {
